@@ -1,0 +1,151 @@
+package course.toolkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The learner's client: {@code ./lesson client [HOST] PORT [--file PATH]}.
+ *
+ * <p>Without {@code --file} it sends every line typed on stdin and prints whatever comes back;
+ * end of input (Ctrl-D) half-closes the connection and the client waits for the server to close.
+ * With {@code --file} it sends the file, reads back as many bytes and says whether they match.
+ */
+public final class LessonClient {
+    static final String USAGE = """
+            usage: ./lesson client [HOST] PORT [--file PATH]
+              HOST         server address (default 127.0.0.1)
+              PORT         server port
+              --file PATH  send this file and check that the same bytes come back
+              --help       print this help and exit""";
+
+    private LessonClient() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+        if (Arrays.asList(args).contains("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
+        String host = "127.0.0.1";
+        int port;
+        Path file = null;
+        List<String> positional = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--file")) {
+                    if (i + 1 == args.length) {
+                        throw new IllegalArgumentException("--file needs a PATH");
+                    }
+                    file = Path.of(args[++i]);
+                } else if (args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("unknown option " + args[i]);
+                } else {
+                    positional.add(args[i]);
+                }
+            }
+            if (positional.isEmpty() || positional.size() > 2) {
+                throw new IllegalArgumentException("expected [HOST] PORT");
+            }
+            if (positional.size() == 2) {
+                host = positional.get(0);
+            }
+            port = parsePort(positional.get(positional.size() - 1));
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            return file == null ? talk(socket, stdin, out) : sendFile(socket, file, out);
+        } catch (IOException e) {
+            err.println("error: " + host + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("bad port " + text + " (expected 1-65535)");
+    }
+
+    /** Lines from stdin go out; whatever the server sends is copied to stdout as it arrives. */
+    private static int talk(Socket socket, InputStream stdin, PrintStream out) throws IOException {
+        Thread printer = new Thread(() -> copy(socket, out), "client-printer");
+        printer.start();
+        OutputStream toServer = socket.getOutputStream();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            toServer.flush();
+        }
+        socket.shutdownOutput();
+        try {
+            printer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void copy(Socket socket, PrintStream out) {
+        try {
+            InputStream fromServer = socket.getInputStream();
+            byte[] chunk = new byte[8192];
+            for (int n = fromServer.read(chunk); n != -1; n = fromServer.read(chunk)) {
+                out.write(chunk, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            out.println("[connection ended: " + e.getMessage() + "]");
+        }
+    }
+
+    private static int sendFile(Socket socket, Path file, PrintStream out) throws IOException {
+        byte[] sent = Files.readAllBytes(file);
+        Thread writer = new Thread(() -> {
+            try {
+                socket.getOutputStream().write(sent);
+            } catch (IOException e) {
+                // the reader below sees the connection end and reports it
+            }
+        }, "client-writer");
+        writer.start();
+        socket.setSoTimeout(10_000);
+        byte[] received = socket.getInputStream().readNBytes(sent.length);
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean same = Arrays.equals(sent, received);
+        out.println("sent " + sent.length + " bytes, received " + received.length + " bytes, "
+                + (same ? "identical" : "DIFFERENT"));
+        return same ? 0 : 1;
+    }
+}

@@ -1,0 +1,215 @@
+package course.toolkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A step's server running as a child JVM on a free port.
+ *
+ * <p>The early steps loop forever and have no way to stop from inside (graceful shutdown is
+ * lesson 32), so tests run them as a separate process and end it by killing it. That also
+ * proves the real entry point: the command line, the {@code listening on HOST:PORT} line, the
+ * exit codes. Closing a {@code ServerProcess} ends the child and both of its output pumps.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("^listening on (.+):(\\d+)$");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final OutputPump stdout;
+    private final OutputPump stderr;
+    private final String host;
+    private final int port;
+
+    private ServerProcess(Process process, OutputPump stdout, OutputPump stderr, String host, int port) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Starts {@code mainClass} from the classes it was loaded from, on 127.0.0.1 and a free port. */
+    public static ServerProcess startMain(Class<?> mainClass, String... options) {
+        List<String> command = javaCommand();
+        command.add("-cp");
+        command.add(codeSource(mainClass).toString());
+        command.add(mainClass.getName());
+        return start(command, options);
+    }
+
+    /** Starts {@code java -jar jar 127.0.0.1 0 options...}. */
+    public static ServerProcess startJar(Path jar, String... options) {
+        List<String> command = javaCommand();
+        command.add("-jar");
+        command.add(jar.toString());
+        return start(command, options);
+    }
+
+    /** Runs {@code java -jar jar args...} to its end, for command-line tests (--help, bad input). */
+    public static Finished runJar(Path jar, String... args) {
+        List<String> command = javaCommand();
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        Process process = launch(command);
+        OutputPump out = new OutputPump(process.getInputStream(), "stdout");
+        OutputPump err = new OutputPump(process.getErrorStream(), "stderr");
+        try {
+            if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("still running after " + START_TIMEOUT.toSeconds() + " s: " + command);
+            }
+            out.join();
+            err.join();
+            return new Finished(process.exitValue(), out.text(), err.text());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** What a finished command printed and how it ended. */
+    public record Finished(int exitCode, String stdout, String stderr) {
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public TestClient connect() throws IOException {
+        return TestClient.connect(host, port);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the server has written to stderr so far (its log). */
+    public String stderr() {
+        return stderr.text();
+    }
+
+    /** Everything the server has written to stdout so far. */
+    public String stdout() {
+        return stdout.text();
+    }
+
+    /** Ends the server (SIGTERM, then SIGKILL if it lingers) and waits until it and its pumps are gone. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            stdout.join();
+            stderr.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static ServerProcess start(List<String> command, String... options) {
+        command.add("127.0.0.1");
+        command.add("0");
+        command.addAll(List.of(options));
+        Process process = launch(command);
+        OutputPump stdout = new OutputPump(process.getInputStream(), "stdout");
+        OutputPump stderr = new OutputPump(process.getErrorStream(), "stderr");
+        try {
+            Await.until("a 'listening on HOST:PORT' line from " + command,
+                    () -> stdout.firstLine() != null || !process.isAlive(), START_TIMEOUT);
+            Matcher matcher = stdout.firstLine() == null ? null : LISTENING.matcher(stdout.firstLine());
+            if (matcher == null || !matcher.matches()) {
+                throw new AssertionError("server did not start: first line " + stdout.firstLine()
+                        + ", stderr: " + stderr.text());
+            }
+            return new ServerProcess(process, stdout, stderr, matcher.group(1), Integer.parseInt(matcher.group(2)));
+        } catch (RuntimeException | AssertionError e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static List<String> javaCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return command;
+    }
+
+    private static Process launch(List<String> command) {
+        try {
+            return new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Copies a child's output stream into memory on its own thread, which ends at end of stream. */
+    private static final class OutputPump {
+        private final StringBuilder text = new StringBuilder();
+        private final Thread thread;
+        private String firstLine;
+
+        OutputPump(InputStream stream, String name) {
+            thread = new Thread(() -> pump(stream), "server-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void pump(InputStream stream) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    synchronized (this) {
+                        if (firstLine == null) {
+                            firstLine = line;
+                        }
+                        text.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                // The process is gone; what we have is all there is.
+            }
+        }
+
+        synchronized String firstLine() {
+            return firstLine;
+        }
+
+        synchronized String text() {
+            return text.toString();
+        }
+
+        void join() throws InterruptedException {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+}
