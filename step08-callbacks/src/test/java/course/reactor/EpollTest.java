@@ -1,0 +1,81 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.TestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class EpollTest {
+    private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
+
+    @Test
+    void reportsNothingWhileNothingIsReady() throws Exception {
+        try (Epoll epoll = new Epoll(); Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            new Channel(epoll, listener).enableReading();
+            assertThat(epoll.loop(20)).isEmpty();
+        }
+    }
+
+    @Test
+    void reportsTheListenerAcceptableWhenAClientConnects() throws Exception {
+        try (Epoll epoll = new Epoll(); Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Channel listenChannel = new Channel(epoll, listener);
+            listenChannel.enableReading();
+
+            Channel channel = awaitReady(epoll);
+
+            assertThat(channel).isSameAs(listenChannel);
+            assertThat(channel.readyOps()).isEqualTo(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    @Test
+    void reportsAConnectionReadableWhenDataArrivesAndForgetsItOnceClosed() throws Exception {
+        try (Epoll epoll = new Epoll(); Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+            new Channel(epoll, listener).enableReading();
+            awaitReady(epoll);
+            Socket connection = listener.accept();
+            Channel connectionChannel = new Channel(epoll, connection);
+            connectionChannel.enableReading();
+
+            client.send(new byte[] {1, 2, 3});
+            Channel channel = awaitReady(epoll);
+            assertThat(channel).isSameAs(connectionChannel);
+            assertThat(channel.readyOps()).isEqualTo(SelectionKey.OP_READ);
+
+            connection.close();
+            assertThat(epoll.loop(20)).as("a closed socket is no longer reported").isEmpty();
+        }
+    }
+
+    @Test
+    void reusesOneListForEveryLoop() throws Exception {
+        try (Epoll epoll = new Epoll()) {
+            assertThat(epoll.loop(1)).isSameAs(epoll.loop(1));
+        }
+    }
+
+    /** Loops until exactly one channel is ready and returns it. */
+    private static Channel awaitReady(Epoll epoll) {
+        AtomicReference<List<Channel>> ready = new AtomicReference<>();
+        Await.until("a ready socket", () -> {
+            try {
+                ready.set(new ArrayList<>(epoll.loop(10)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return !ready.get().isEmpty();
+        });
+        assertThat(ready.get()).hasSize(1);
+        return ready.get().get(0);
+    }
+}
