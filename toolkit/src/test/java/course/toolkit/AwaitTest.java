@@ -1,5 +1,6 @@
 package course.toolkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,14 @@ class AwaitTest {
     void returnsOnceTheConditionHolds() {
         AtomicInteger polls = new AtomicInteger();
         assertThatCode(() -> Await.until("third poll", () -> polls.incrementAndGet() >= 3)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void returnsTheFirstValueThatIsNotNull() {
+        AtomicInteger polls = new AtomicInteger();
+        String value = Await.value("a value on the third poll", () -> polls.incrementAndGet() == 3 ? "found" : null);
+        assertThat(value).isEqualTo("found");
+        assertThat(polls).hasValue(3);
     }
 
     @Test
