@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -87,6 +88,23 @@ public final class TestClient implements AutoCloseable {
                 throw writeFailure.get();
             }
         }
+    }
+
+    /** Sends one frame of the course's protocol: a 4-byte big-endian length, then the body. */
+    public void sendFrame(byte[] body) throws IOException {
+        send(Frames.encode(body));
+    }
+
+    /** Reads one frame and returns its body. */
+    public byte[] receiveFrame() throws IOException {
+        int length = Frames.length(receive(Frames.HEADER_BYTES));
+        return receive(length);
+    }
+
+    /** Sends a frame and returns the body of the frame that comes back. */
+    public byte[] echoFrame(byte[] body) throws IOException {
+        byte[] reply = echo(Frames.encode(body));
+        return Arrays.copyOfRange(reply, Frames.HEADER_BYTES, reply.length);
     }
 
     /** Half-close: sends FIN, so the server reads end of stream, while we can still read. */
