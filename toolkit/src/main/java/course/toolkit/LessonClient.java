@@ -16,17 +16,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The learner's client: {@code ./lesson client [HOST] PORT [--file PATH]}.
+ * The learner's client: {@code ./lesson client [HOST] PORT [--framed] [--file PATH]}.
  *
  * <p>Without {@code --file} it sends every line typed on stdin and prints whatever comes back;
  * end of input (Ctrl-D) half-closes the connection and the client waits for the server to close.
  * With {@code --file} it sends the file, reads back as many bytes and says whether they match.
+ * With {@code --framed} (lessons 19 on) each line, or the file, goes out as one message of the
+ * course's protocol (4-byte big-endian length, then the body) and each reply is printed as a line.
  */
 public final class LessonClient {
     static final String USAGE = """
-            usage: ./lesson client [HOST] PORT [--file PATH]
+            usage: ./lesson client [HOST] PORT [--framed] [--file PATH]
               HOST         server address (default 127.0.0.1)
               PORT         server port
+              --framed     speak the length-prefixed protocol of lessons 19 on
               --file PATH  send this file and check that the same bytes come back
               --help       print this help and exit""";
 
@@ -45,6 +48,7 @@ public final class LessonClient {
         String host = "127.0.0.1";
         int port;
         Path file = null;
+        boolean framed = false;
         List<String> positional = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -53,6 +57,8 @@ public final class LessonClient {
                         throw new IllegalArgumentException("--file needs a PATH");
                     }
                     file = Path.of(args[++i]);
+                } else if (args[i].equals("--framed")) {
+                    framed = true;
                 } else if (args[i].startsWith("--")) {
                     throw new IllegalArgumentException("unknown option " + args[i]);
                 } else {
@@ -75,7 +81,10 @@ public final class LessonClient {
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), 5_000);
-            return file == null ? talk(socket, stdin, out) : sendFile(socket, file, out);
+            if (file != null) {
+                return sendFile(socket, Files.readAllBytes(file), framed, out);
+            }
+            return framed ? talkFramed(socket, stdin, out) : talk(socket, stdin, out);
         } catch (IOException e) {
             err.println("error: " + host + ":" + port + ": " + e.getMessage());
             return 1;
@@ -126,8 +135,40 @@ public final class LessonClient {
         }
     }
 
-    private static int sendFile(Socket socket, Path file, PrintStream out) throws IOException {
-        byte[] sent = Files.readAllBytes(file);
+    /** Each line goes out as one message; each reply message is printed as a line. */
+    private static int talkFramed(Socket socket, InputStream stdin, PrintStream out) throws IOException {
+        Thread printer = new Thread(() -> printFrames(socket, out), "client-printer");
+        printer.start();
+        OutputStream toServer = socket.getOutputStream();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            toServer.write(Frames.encode(line.getBytes(StandardCharsets.UTF_8)));
+            toServer.flush();
+        }
+        socket.shutdownOutput();
+        try {
+            printer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printFrames(Socket socket, PrintStream out) {
+        try {
+            InputStream fromServer = socket.getInputStream();
+            for (byte[] header = fromServer.readNBytes(Frames.HEADER_BYTES); header.length == Frames.HEADER_BYTES;
+                    header = fromServer.readNBytes(Frames.HEADER_BYTES)) {
+                byte[] body = fromServer.readNBytes(Frames.length(header));
+                out.println(new String(body, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            out.println("[connection ended: " + e.getMessage() + "]");
+        }
+    }
+
+    private static int sendFile(Socket socket, byte[] contents, boolean framed, PrintStream out) throws IOException {
+        byte[] sent = framed ? Frames.encode(contents) : contents;
         Thread writer = new Thread(() -> {
             try {
                 socket.getOutputStream().write(sent);

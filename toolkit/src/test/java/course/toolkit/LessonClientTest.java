@@ -69,6 +69,17 @@ class LessonClientTest {
     }
 
     @Test
+    void framedModeSendsEachLineAsOneMessageAndPrintsEachReply() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // The test server echoes raw bytes, so each framed line comes back framed.
+        int code = run(new ByteArrayInputStream("hello\nworld\n".getBytes(StandardCharsets.UTF_8)), out,
+                String.valueOf(listener.getLocalPort()), "--framed");
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("hello\nworld\n");
+    }
+
+    @Test
     void rejectsABadPortWithExitCodeTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = LessonClient.run(new String[] {"70000"}, InputStream.nullInputStream(),

@@ -1,0 +1,46 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * The event loop: owns an Epoll and runs "wait for ready channels, let each handle its events"
+ * until asked to stop. Main no longer writes the loop itself.
+ */
+final class EventLoop implements AutoCloseable {
+    private final Epoll epoll;
+    /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
+    private volatile boolean stopped;
+
+    EventLoop() throws IOException {
+        epoll = new Epoll();
+    }
+
+    /** Runs in the calling thread until stop(). */
+    void run() throws IOException {
+        while (!stopped) {
+            for (Channel channel : epoll.loop(0)) { // sleep until at least one channel is ready
+                channel.handleEvent();
+            }
+        }
+    }
+
+    /**
+     * Asks the loop to return after the events at hand. The loop may be asleep in select, so
+     * stop also wakes it; lesson 30 makes the wakeup a lesson of its own.
+     */
+    void stop() {
+        stopped = true;
+        epoll.wakeup();
+    }
+
+    void updateChannel(Channel channel) throws ClosedChannelException {
+        epoll.updateChannel(channel);
+    }
+
+    /** Closes the Epoll; call it once run() has returned. */
+    @Override
+    public void close() throws IOException {
+        epoll.close();
+    }
+}
