@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
 import course.toolkit.TestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +64,7 @@ class EpollTest {
     private static SelectionKey awaitReady(Epoll epoll) {
         AtomicReference<List<SelectionKey>> ready = new AtomicReference<>();
         Await.until("a ready socket", () -> {
-            try {
-                ready.set(new ArrayList<>(epoll.loop(10)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ready.set(new ArrayList<>(epoll.loop(10)));
             return !ready.get().isEmpty();
         });
         assertThat(ready.get()).hasSize(1);

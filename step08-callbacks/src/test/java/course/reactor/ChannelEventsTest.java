@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import course.toolkit.Await;
 import course.toolkit.TestClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,11 +100,7 @@ class ChannelEventsTest {
         }
     }
 
-    private static List<Channel> loop(Epoll epoll) {
-        try {
-            return new ArrayList<>(epoll.loop(10));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static List<Channel> loop(Epoll epoll) throws IOException {
+        return new ArrayList<>(epoll.loop(10));
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
 import course.toolkit.TestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,11 +66,7 @@ class EpollTest {
     private static Channel awaitReady(Epoll epoll) {
         AtomicReference<List<Channel>> ready = new AtomicReference<>();
         Await.until("a ready socket", () -> {
-            try {
-                ready.set(new ArrayList<>(epoll.loop(10)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ready.set(new ArrayList<>(epoll.loop(10)));
             return !ready.get().isEmpty();
         });
         assertThat(ready.get()).hasSize(1);

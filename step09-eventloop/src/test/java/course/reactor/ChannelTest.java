@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
 import course.toolkit.TestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ChannelTest {
@@ -24,7 +21,7 @@ class ChannelTest {
             assertThat(listenChannel.interestOps()).isEqualTo(SelectionKey.OP_ACCEPT);
             assertThat(listenChannel.key().interestOps()).isEqualTo(SelectionKey.OP_ACCEPT);
 
-            Socket connection = awaitAccept(listener);
+            Socket connection = Await.value("a connection to accept", listener::accept);
             Channel connectionChannel = new Channel(loop, connection);
             connectionChannel.enableReading();
             assertThat(connectionChannel.interestOps()).isEqualTo(SelectionKey.OP_READ);
@@ -45,16 +42,4 @@ class ChannelTest {
         }
     }
 
-    private static Socket awaitAccept(Socket listener) {
-        AtomicReference<Socket> accepted = new AtomicReference<>();
-        Await.until("a connection to accept", () -> {
-            try {
-                accepted.set(listener.accept());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return accepted.get() != null;
-        });
-        return accepted.get();
-    }
 }

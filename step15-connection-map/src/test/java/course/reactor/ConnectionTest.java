@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import course.toolkit.Await;
 import course.toolkit.Payloads;
 import course.toolkit.TestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ConnectionTest {
@@ -18,7 +15,7 @@ class ConnectionTest {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
-            Socket accepted = awaitAccept(listener);
+            Socket accepted = Await.value("a connection to accept", listener::accept);
             Connection connection = new Connection(loop, accepted, 1);
             assertThat(connection.peerAddress()).hasToString("127.0.0.1:" + client.localPort());
 
@@ -33,16 +30,4 @@ class ConnectionTest {
         }
     }
 
-    private static Socket awaitAccept(Socket listener) {
-        AtomicReference<Socket> accepted = new AtomicReference<>();
-        Await.until("a connection to accept", () -> {
-            try {
-                accepted.set(listener.accept());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return accepted.get() != null;
-        });
-        return accepted.get();
-    }
 }

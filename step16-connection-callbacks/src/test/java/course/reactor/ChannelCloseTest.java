@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import course.toolkit.Await;
 import course.toolkit.TestClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +20,7 @@ class ChannelCloseTest {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
-            Socket accepted = awaitAccept(listener);
+            Socket accepted = Await.value("a connection to accept", listener::accept);
             AtomicInteger closes = new AtomicInteger();
             List<IOException> errors = new CopyOnWriteArrayList<>();
             Channel channel = connectedChannel(loop, accepted, () -> {
@@ -46,7 +44,7 @@ class ChannelCloseTest {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
-            Socket accepted = awaitAccept(listener);
+            Socket accepted = Await.value("a connection to accept", listener::accept);
             AtomicInteger closes = new AtomicInteger();
             List<IOException> errors = new CopyOnWriteArrayList<>();
             connectedChannel(loop, accepted, closes::incrementAndGet, e -> {
@@ -73,16 +71,4 @@ class ChannelCloseTest {
         return channel;
     }
 
-    private static Socket awaitAccept(Socket listener) {
-        AtomicReference<Socket> accepted = new AtomicReference<>();
-        Await.until("a connection to accept", () -> {
-            try {
-                accepted.set(listener.accept());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return accepted.get() != null;
-        });
-        return accepted.get();
-    }
 }

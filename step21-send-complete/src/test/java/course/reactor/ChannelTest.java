@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ChannelTest {
@@ -25,7 +24,7 @@ class ChannelTest {
             assertThat(listenChannel.interestOps()).isEqualTo(SelectionKey.OP_ACCEPT);
             assertThat(listenChannel.key().interestOps()).isEqualTo(SelectionKey.OP_ACCEPT);
 
-            Socket connection = awaitAccept(listener);
+            Socket connection = Await.value("a connection to accept", listener::accept);
             Channel connectionChannel = new Channel(loop, connection);
             connectionChannel.enableReading();
             assertThat(connectionChannel.interestOps()).isEqualTo(SelectionKey.OP_READ);
@@ -51,7 +50,7 @@ class ChannelTest {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
-            Channel channel = new Channel(loop, awaitAccept(listener));
+            Channel channel = new Channel(loop, Await.value("a connection to accept", listener::accept));
             AtomicInteger writable = new AtomicInteger();
             channel.setWriteCallback(() -> {
                 writable.incrementAndGet();
@@ -80,16 +79,4 @@ class ChannelTest {
         }
     }
 
-    private static Socket awaitAccept(Socket listener) {
-        AtomicReference<Socket> accepted = new AtomicReference<>();
-        Await.until("a connection to accept", () -> {
-            try {
-                accepted.set(listener.accept());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return accepted.get() != null;
-        });
-        return accepted.get();
-    }
 }

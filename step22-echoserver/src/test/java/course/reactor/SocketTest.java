@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
 import course.toolkit.TestClient;
-import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class SocketTest {
@@ -36,7 +34,7 @@ class SocketTest {
     void acceptsAWaitingClientAsAConfiguredConnectedSocket() throws Exception {
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
-            Socket connection = acceptWithin(listener);
+            Socket connection = Await.value("a connection to accept", listener::accept);
             try (connection) {
                 assertThat(connection.address()).hasToString("127.0.0.1:" + client.localPort());
                 assertThat(connection.channel().isBlocking()).isFalse();
@@ -44,7 +42,7 @@ class SocketTest {
 
                 client.send("ping".getBytes(StandardCharsets.UTF_8));
                 ByteBuffer received = ByteBuffer.allocate(4);
-                Await.until("4 bytes to arrive", () -> readQuietly(connection, received) && !received.hasRemaining());
+                Await.until("4 bytes to arrive", () -> connection.read(received) >= 0 && !received.hasRemaining());
                 assertThat(new String(received.array(), StandardCharsets.UTF_8)).isEqualTo("ping");
             }
         }
@@ -54,18 +52,10 @@ class SocketTest {
     void readReturnsZeroWhenNothingIsWaitingAndMinusOneAfterThePeerCloses() throws Exception {
         try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
-            try (Socket connection = acceptWithin(listener)) {
+            try (Socket connection = Await.value("a connection to accept", listener::accept)) {
                 assertThat(connection.read(ByteBuffer.allocate(16))).isZero();
                 client.close();
-                AtomicReference<Integer> last = new AtomicReference<>();
-                Await.until("end of stream", () -> {
-                    try {
-                        last.set(connection.read(ByteBuffer.allocate(16)));
-                    } catch (IOException e) {
-                        throw new AssertionError(e);
-                    }
-                    return last.get() == -1;
-                });
+                Await.until("end of stream", () -> connection.read(ByteBuffer.allocate(16)) == -1);
             }
         }
     }
@@ -82,24 +72,5 @@ class SocketTest {
         }
     }
 
-    private static Socket acceptWithin(Socket listener) {
-        AtomicReference<Socket> accepted = new AtomicReference<>();
-        Await.until("a connection to accept", () -> {
-            try {
-                accepted.set(listener.accept());
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-            return accepted.get() != null;
-        });
-        return accepted.get();
-    }
 
-    private static boolean readQuietly(Socket socket, ByteBuffer into) {
-        try {
-            return socket.read(into) >= 0;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }
