@@ -6,22 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class ServerOptionsTest {
-    private static final int MIB = 1 << 20;
-
     @Test
     void defaultsToLoopbackAndTheDocumentedPort() {
-        assertThat(ServerOptions.parse()).isEqualTo(new ServerOptions("127.0.0.1", 5005, MIB));
+        ServerOptions options = ServerOptions.parse();
+        assertThat(options.host()).isEqualTo("127.0.0.1");
+        assertThat(options.port()).isEqualTo(5005);
+        assertThat(options.maxFrame()).isEqualTo(1 << 20);
     }
 
     @Test
     void takesHostThenPort() {
-        assertThat(ServerOptions.parse("0.0.0.0", "0")).isEqualTo(new ServerOptions("0.0.0.0", 0, MIB));
+        ServerOptions options = ServerOptions.parse("0.0.0.0", "0");
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.port()).isZero();
     }
 
     @Test
     void takesASingleNumberAsThePortAndAnythingElseAsTheHost() {
-        assertThat(ServerOptions.parse("6000")).isEqualTo(new ServerOptions("127.0.0.1", 6000, MIB));
-        assertThat(ServerOptions.parse("localhost")).isEqualTo(new ServerOptions("localhost", 5005, MIB));
+        assertThat(ServerOptions.parse("6000").port()).isEqualTo(6000);
+        assertThat(ServerOptions.parse("6000").host()).isEqualTo("127.0.0.1");
+        assertThat(ServerOptions.parse("localhost").host()).isEqualTo("localhost");
+        assertThat(ServerOptions.parse("localhost").port()).isEqualTo(5005);
     }
 
     @Test
@@ -39,8 +44,10 @@ class ServerOptionsTest {
 
     @Test
     void takesTheLargestFrameAnywhereOnTheLine() {
-        assertThat(ServerOptions.parse("--max-frame", "100", "7000")).isEqualTo(new ServerOptions("127.0.0.1", 7000, 100));
-        assertThat(ServerOptions.parse("0", "--max-frame", "64")).isEqualTo(new ServerOptions("127.0.0.1", 0, 64));
+        ServerOptions before = ServerOptions.parse("--max-frame", "100", "7000");
+        assertThat(before.maxFrame()).isEqualTo(100);
+        assertThat(before.port()).isEqualTo(7000);
+        assertThat(ServerOptions.parse("0", "--max-frame", "64").maxFrame()).isEqualTo(64);
     }
 
     @Test
