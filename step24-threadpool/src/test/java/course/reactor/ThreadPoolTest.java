@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import course.toolkit.Await;
+import course.toolkit.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -90,11 +91,11 @@ class ThreadPoolTest {
         });
         ran.await();
         assertThat(threadName.get()).matches("named-[123]");
-        assertThat(liveThreadsNamed("named-")).hasSize(3);
+        assertThat(Threads.liveNamed("named-")).hasSize(3);
 
         pool.stop();
 
-        assertThat(liveThreadsNamed("named-")).isEmpty();
+        assertThat(Threads.liveNamed("named-")).isEmpty();
     }
 
     @Test
@@ -129,11 +130,6 @@ class ThreadPoolTest {
         assertThat(failure.get()).hasMessage("a thread of pool self cannot stop its own pool");
     }
 
-    private static List<Thread> liveThreadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith(prefix) && thread.isAlive())
-                .toList();
-    }
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {

@@ -3,8 +3,9 @@ package course.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
-import course.toolkit.TestClient;
 import course.toolkit.Payloads;
+import course.toolkit.TestClient;
+import course.toolkit.Threads;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,13 +105,13 @@ class TcpServerTest {
                     assertThat(client.echoFrame(hello)).isEqualTo(hello);
                 }
             }
-            assertThat(liveThreadsNamed("io-")).hasSize(4);
+            assertThat(Threads.liveNamed("io-")).hasSize(4);
         }
         // Round-robin: eight connections, two on each of the four IO threads.
         assertThat(servedBy.values().stream().collect(Collectors.groupingBy(name -> name, Collectors.counting())))
                 .containsOnlyKeys("io-1", "io-2", "io-3", "io-4")
                 .allSatisfy((thread, count) -> assertThat(count).isEqualTo(2L));
-        assertThat(liveThreadsNamed("io-")).as("every IO thread ended").isEmpty();
+        assertThat(Threads.liveNamed("io-")).as("every IO thread ended").isEmpty();
     }
 
     @Test
@@ -154,11 +155,5 @@ class TcpServerTest {
         try (LoopThread running = new LoopThread(again)) {
             assertThat(again.address().port()).isEqualTo(port);
         }
-    }
-
-    private static List<Thread> liveThreadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith(prefix) && thread.isAlive())
-                .toList();
     }
 }
