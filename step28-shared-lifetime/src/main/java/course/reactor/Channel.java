@@ -75,10 +75,7 @@ final class Channel {
      */
     void remove() {
         removed = true;
-        SelectionKey registered = key;
-        if (registered != null) {
-            registered.cancel();
-        }
+        loop.removeChannel(this);
     }
 
     void setReadCallback(Runnable readCallback) {

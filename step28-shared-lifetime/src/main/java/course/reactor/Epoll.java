@@ -45,6 +45,14 @@ final class Epoll implements AutoCloseable {
         return ready;
     }
 
+    /** epoll_ctl(DEL): stop watching the channel. */
+    void removeChannel(Channel channel) {
+        SelectionKey key = channel.key();
+        if (key != null) {
+            key.cancel();
+        }
+    }
+
     /** Makes a select in progress, or the next one, return at once. */
     void wakeup() {
         selector.wakeup();

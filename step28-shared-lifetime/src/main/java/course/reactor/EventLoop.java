@@ -62,6 +62,18 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the channel out of the loop. The JDK completes the cancellation, and only then
+     * releases the socket's descriptor, at the loop's next select: from another thread (a worker
+     * closing a connection) wake the loop, or an idle loop would hold the descriptor forever.
+     */
+    void removeChannel(Channel channel) {
+        epoll.removeChannel(channel);
+        if (Thread.currentThread() != thread) {
+            epoll.wakeup();
+        }
+    }
+
     /** Closes the Epoll; call it once run() has returned. */
     @Override
     public void close() throws IOException {

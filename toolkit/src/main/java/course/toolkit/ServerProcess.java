@@ -43,10 +43,29 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} from the classes it was loaded from, on 127.0.0.1 and a free port. */
     public static ServerProcess startMain(Class<?> mainClass, String... options) {
+        return start(startMainCommand(mainClass), options);
+    }
+
+    private static List<String> startMainCommand(Class<?> mainClass) {
         List<String> command = javaCommand();
         command.add("-cp");
         command.add(codeSource(mainClass).toString());
         command.add(mainClass.getName());
+        return command;
+    }
+
+    /**
+     * Like {@link #startMain}, but under a limit of {@code maxDescriptors} open files: a shell
+     * runs {@code ulimit -n} and then becomes the JVM, so the limit holds for the server only.
+     */
+    public static ServerProcess startMainWithDescriptorLimit(Class<?> mainClass, int maxDescriptors, String... options) {
+        List<String> java = startMainCommand(mainClass);
+        StringBuilder script = new StringBuilder("ulimit -n " + maxDescriptors + " && exec");
+        for (String word : java) {
+            script.append(" '").append(word.replace("'", "'\\''")).append('\'');
+        }
+        script.append(" \"$@\"");
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script.toString(), "server"));
         return start(command, options);
     }
 

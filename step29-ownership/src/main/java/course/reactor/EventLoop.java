@@ -1,0 +1,82 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+
+/**
+ * The event loop: owns an Epoll and runs "wait for ready channels, let each handle its events"
+ * until asked to stop. Main no longer writes the loop itself.
+ */
+final class EventLoop implements AutoCloseable {
+    private final Epoll epoll;
+    /** The thread running this loop, once run() has begun. */
+    private volatile Thread thread;
+    /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
+    private volatile boolean stopped;
+    /** How long select may wait; 0 means without limit. */
+    private long selectTimeoutMillis;
+    /** What to do when select returns with nothing ready: the timeout passed, or a wakeup. */
+    private Runnable timeoutCallback = () -> { };
+
+    EventLoop() throws IOException {
+        epoll = new Epoll();
+    }
+
+    /** Runs in the calling thread until stop(). */
+    void run() throws IOException {
+        thread = Thread.currentThread();
+        while (!stopped) {
+            List<Channel> ready = epoll.loop(selectTimeoutMillis); // sleep until a channel is ready
+            if (ready.isEmpty()) {
+                timeoutCallback.run();
+            }
+            for (Channel channel : ready) {
+                channel.handleEvent();
+            }
+        }
+    }
+
+    /** Calls back whenever select has waited {@code timeoutMillis} with nothing to report. */
+    void setTimeoutCallback(long timeoutMillis, Runnable timeoutCallback) {
+        this.selectTimeoutMillis = timeoutMillis;
+        this.timeoutCallback = timeoutCallback;
+    }
+
+    /**
+     * Asks the loop to return after the events at hand. The loop may be asleep in select, so
+     * stop also wakes it; lesson 30 makes the wakeup a lesson of its own.
+     */
+    void stop() {
+        stopped = true;
+        epoll.wakeup();
+    }
+
+    void updateChannel(Channel channel) throws ClosedChannelException {
+        epoll.updateChannel(channel);
+        // The JDK applies a registration or interest change made from another thread only when
+        // this loop next enters select: wake it, or the change waits behind a select that may
+        // sleep forever. Lesson 30 moves such work onto the loop's own thread instead.
+        if (Thread.currentThread() != thread) {
+            epoll.wakeup();
+        }
+    }
+
+    /**
+     * Takes the channel out of the loop. The JDK completes the cancellation, and only then
+     * releases the socket's descriptor, at the loop's next select: from another thread (a worker
+     * closing a connection) wake the loop, or an idle loop would hold the descriptor forever.
+     */
+    void removeChannel(Channel channel) {
+        epoll.removeChannel(channel);
+        if (Thread.currentThread() != thread) {
+            epoll.wakeup();
+        }
+    }
+
+    /** Closes the Epoll; call it once run() has returned. */
+    @Override
+    public void close() throws IOException {
+        epoll.close();
+    }
+}

@@ -1,0 +1,85 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.TestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class EventLoopTest {
+    private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
+
+    @Test
+    void runsTheCallbacksOfReadyChannelsUntilAskedToStop() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            AtomicInteger accepted = new AtomicInteger();
+            Channel listenChannel = new Channel(loop, listener);
+            listenChannel.setReadCallback(() -> acceptAll(listener, accepted));
+            listenChannel.enableReading();
+
+            LoopThread running = new LoopThread(loop);
+            try (running) {
+                for (int i = 1; i <= 3; i++) {
+                    try (TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+                        int expected = i;
+                        Await.until("connection " + i + " accepted by the loop", () -> accepted.get() == expected);
+                    }
+                }
+                assertThat(running.isRunning()).isTrue();
+            }
+            assertThat(running.isRunning()).as("stop() ended run()").isFalse();
+        }
+    }
+
+    @Test
+    void stopsWhenACallbackAsksItTo() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            Channel listenChannel = new Channel(loop, listener);
+            listenChannel.setReadCallback(() -> {
+                acceptAll(listener, new AtomicInteger());
+                loop.stop();
+            });
+            listenChannel.enableReading();
+
+            try (LoopThread running = new LoopThread(loop);
+                 TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+                assertThat(running.awaitEnd(10_000)).as("run() returned by itself").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void callsTheTimeoutCallbackWhenSelectWaitedInVain() throws Exception {
+        EventLoop loop = new EventLoop();
+        AtomicInteger timeouts = new AtomicInteger();
+        loop.setTimeoutCallback(5, timeouts::incrementAndGet);
+        try (LoopThread running = new LoopThread(loop)) {
+            Await.until("three timeouts", () -> timeouts.get() >= 3);
+        }
+    }
+
+    @Test
+    void aLoopStoppedBeforeItRunsReturnsAtOnce() throws Exception {
+        EventLoop loop = new EventLoop();
+        loop.stop();
+        try (LoopThread running = new LoopThread(loop)) {
+            assertThat(running.awaitEnd(10_000)).isTrue();
+        }
+    }
+
+    private static void acceptAll(Socket listener, AtomicInteger accepted) {
+        try {
+            for (Socket client = listener.accept(); client != null; client = listener.accept()) {
+                accepted.incrementAndGet();
+                client.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
