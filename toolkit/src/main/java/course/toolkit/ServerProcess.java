@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +28,16 @@ import java.util.regex.Pattern;
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("^listening on (.+):(\\d+)$");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Every child still running. A test that times out is abandoned by JUnit before its close()
+     * runs, so the JVM kills what is left when it exits: no server outlives the test run.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "kill-server-processes"));
+    }
 
     private final Process process;
     private final OutputPump stdout;
@@ -178,7 +190,10 @@ public final class ServerProcess implements AutoCloseable {
 
     private static Process launch(List<String> command) {
         try {
-            return new ProcessBuilder(command).start();
+            Process process = new ProcessBuilder(command).start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
