@@ -1,0 +1,33 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Lesson 31: the echo server that closes clients idle longer than --idle-timeout. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        ServerOptions options = ServerOptions.fromArgs(args);
+
+        EchoServer server = listenOrExit(options);
+        server.setIdleTimeout(Duration.ofSeconds(options.idleTimeoutSeconds()));
+
+        System.out.println("listening on " + server.address());
+
+        server.start();
+    }
+
+    /** A port in use or an unknown host is the learner's most common mistake: say it in one line. */
+    private static EchoServer listenOrExit(ServerOptions options) {
+        try {
+            return new EchoServer(new InetAddress(options.host(), options.port()), options.maxFrame(),
+                    options.ioThreads(), options.workers(), EchoServer.delay(options.workDelayMillis()));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e);
+            System.exit(1);
+            throw new IllegalStateException(e); // not reached
+        }
+    }
+}
