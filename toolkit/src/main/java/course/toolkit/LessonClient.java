@@ -84,7 +84,7 @@ public final class LessonClient {
             if (file != null) {
                 return sendFile(socket, Files.readAllBytes(file), framed, out);
             }
-            return framed ? talkFramed(socket, stdin, out) : talk(socket, stdin, out);
+            return talk(socket, stdin, out, framed);
         } catch (IOException e) {
             err.println("error: " + host + ":" + port + ": " + e.getMessage());
             return 1;
@@ -103,17 +103,29 @@ public final class LessonClient {
         throw new IllegalArgumentException("bad port " + text + " (expected 1-65535)");
     }
 
-    /** Lines from stdin go out; whatever the server sends is copied to stdout as it arrives. */
-    private static int talk(Socket socket, InputStream stdin, PrintStream out) throws IOException {
-        Thread printer = new Thread(() -> copy(socket, out), "client-printer");
+    /**
+     * Lines from stdin go out; what the server sends is printed as it arrives. Framed, each line
+     * is one message and each reply message is printed as a line.
+     */
+    private static int talk(Socket socket, InputStream stdin, PrintStream out, boolean framed) throws IOException {
+        Thread printer = new Thread(() -> {
+            if (framed) {
+                printFrames(socket, out);
+            } else {
+                copy(socket, out);
+            }
+        }, "client-printer");
         printer.start();
         OutputStream toServer = socket.getOutputStream();
         BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = framed
+                    ? Frames.encode(line.getBytes(StandardCharsets.UTF_8))
+                    : (line + "\n").getBytes(StandardCharsets.UTF_8);
+            toServer.write(bytes);
             toServer.flush();
         }
-        socket.shutdownOutput();
+        socket.shutdownOutput(); // end of input: we are done sending, and wait for the server to close
         try {
             printer.join();
         } catch (InterruptedException e) {
@@ -133,25 +145,6 @@ public final class LessonClient {
         } catch (IOException e) {
             out.println("[connection ended: " + e.getMessage() + "]");
         }
-    }
-
-    /** Each line goes out as one message; each reply message is printed as a line. */
-    private static int talkFramed(Socket socket, InputStream stdin, PrintStream out) throws IOException {
-        Thread printer = new Thread(() -> printFrames(socket, out), "client-printer");
-        printer.start();
-        OutputStream toServer = socket.getOutputStream();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            toServer.write(Frames.encode(line.getBytes(StandardCharsets.UTF_8)));
-            toServer.flush();
-        }
-        socket.shutdownOutput();
-        try {
-            printer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
     }
 
     private static void printFrames(Socket socket, PrintStream out) {
