@@ -158,8 +158,9 @@ final class EventLoop implements AutoCloseable {
     }
 
     private String notInLoopThread(String method) {
-        return method + " called on thread " + Thread.currentThread().getName()
-                + "; this loop belongs to " + thread + ": hand the work over with runInLoop";
+        Thread owner = thread;
+        return method + " called on thread " + Thread.currentThread().getName() + "; this loop belongs to thread "
+                + (owner == null ? "(none)" : owner.getName()) + ": hand the work over with runInLoop";
     }
 
     /** Closes the Epoll; call it once run() has returned. */

@@ -123,7 +123,7 @@ class EventLoopTest {
                 assertThatThrownBy(channel::enableReading)
                         .isInstanceOf(AssertionError.class)
                         .hasMessageContaining("updateChannel called on thread ")
-                        .hasMessageContaining("this loop belongs to Thread[test-event-loop")
+                        .hasMessageContaining("this loop belongs to thread test-event-loop:")
                         .hasMessageContaining("hand the work over with runInLoop");
             }
         }
