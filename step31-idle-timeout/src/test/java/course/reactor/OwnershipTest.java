@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Test;
 class OwnershipTest {
     @Test
     void aStoppedServerLeavesNoThreadAndNoDescriptorBehind() throws Exception {
-        runServerWithClients(5); // warm up: the JDK opens some descriptors once, for good
+        runServerWithClients(5); // warm up: the JDK starts some threads and opens some files once, for good
         long descriptorsBefore = openDescriptors();
+        int threadsBefore = liveThreads();
 
         runServerWithClients(200);
 
         assertThat(Threads.liveNamed("io-")).isEmpty();
         assertThat(Threads.liveNamed("worker-")).isEmpty();
+        assertThat(liveThreads()).as("live threads after the server closed").isEqualTo(threadsBefore);
         assertThat(openDescriptors()).as("open descriptors after the server closed").isEqualTo(descriptorsBefore);
     }
 
@@ -48,6 +50,10 @@ class OwnershipTest {
                 client.close();
             }
         }
+    }
+
+    private static int liveThreads() {
+        return Thread.getAllStackTraces().size();
     }
 
     private static long openDescriptors() throws IOException {
