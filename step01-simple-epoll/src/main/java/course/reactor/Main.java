@@ -46,7 +46,7 @@ public final class Main {
                 ready.remove(); // the selector only adds to this set; removing is our job
                 if (key.isAcceptable()) {
                     try {
-                        SocketChannel client = listener.accept(); // null if the peer already gave up
+                        SocketChannel client = listener.accept(); // null: nobody waiting after all (EAGAIN)
                         if (client != null) {
                             client.configureBlocking(false);
                             client.register(selector, SelectionKey.OP_READ);

@@ -28,7 +28,7 @@ public final class Main {
         try {
             listener.bind(new InetAddress(options.host(), options.port()).socketAddress(), BACKLOG);
         } catch (IOException | IllegalArgumentException e) {
-            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e);
+            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);
         }
         listener.configureBlocking(false); // a Selector only takes non-blocking channels

@@ -45,4 +45,14 @@ class ServerJarIT {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).startsWith("error: bad port 99999");
     }
+
+    @Test
+    void aPortInUseExitsOneWithOneLineSayingWhy() {
+        try (ServerProcess first = ServerProcess.startJar(JAR)) {
+            ServerProcess.Finished run = ServerProcess.runJar(JAR, "127.0.0.1", String.valueOf(first.port()));
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.stderr()).startsWith("error: cannot listen on 127.0.0.1:" + first.port() + ": ");
+            assertThat(run.stderr().lines()).hasSize(1);
+        }
+    }
 }

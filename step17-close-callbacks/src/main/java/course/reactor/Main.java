@@ -22,7 +22,7 @@ public final class Main {
         try {
             return new TcpServer(new InetAddress(options.host(), options.port()));
         } catch (IOException | IllegalArgumentException e) {
-            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e);
+            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);
             throw new IllegalStateException(e); // not reached
         }

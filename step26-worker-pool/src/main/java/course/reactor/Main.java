@@ -23,7 +23,7 @@ public final class Main {
             return new EchoServer(new InetAddress(options.host(), options.port()), options.maxFrame(),
                     options.ioThreads(), options.workers(), EchoServer.delay(options.workDelayMillis()));
         } catch (IOException | IllegalArgumentException e) {
-            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e);
+            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);
             throw new IllegalStateException(e); // not reached
         }

@@ -209,7 +209,7 @@ class EchoTest {
         abrupt.reset();
 
         Await.until("a log line naming the reset peer",
-                () -> server.stderr().substring(logSoFar).contains("127.0.0.1:" + abruptPort + ": "));
+                () -> server.stderr().substring(logSoFar).contains("closing 127.0.0.1:" + abruptPort + ": "));
         assertThat(server.stderr().substring(logSoFar)).doesNotContain("127.0.0.1:" + orderlyPort + ": ");
     }
 
