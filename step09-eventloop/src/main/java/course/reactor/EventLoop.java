@@ -20,7 +20,19 @@ final class EventLoop implements AutoCloseable {
     void run() throws IOException {
         while (!stopped) {
             for (Channel channel : epoll.loop(0)) { // sleep until at least one channel is ready
-                channel.handleEvent();
+                handle(channel);
+            }
+        }
+    }
+
+    /** A bug in one callback costs its own connection, not the loop and everyone on it. */
+    private static void handle(Channel channel) {
+        try {
+            channel.handleEvent();
+        } catch (RuntimeException e) {
+            System.err.println("closing " + channel.socket() + ": callback failed: " + e);
+            if (!channel.socket().isListening()) {
+                channel.socket().close(); // or the same event, still pending, fails again and again
             }
         }
     }

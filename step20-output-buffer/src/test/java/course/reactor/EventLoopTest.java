@@ -6,6 +6,7 @@ import course.toolkit.Await;
 import course.toolkit.TestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,39 @@ class EventLoopTest {
     }
 
     @Test
+    void aCallbackThatThrowsCostsOnlyItsOwnConnection() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient faulty = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient healthy = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Socket faultySocket = Await.value("the first connection", listener::accept);
+            Socket healthySocket = Await.value("the second connection", listener::accept);
+            Channel broken = new Channel(loop, faultySocket);
+            broken.setReadCallback(() -> {
+                throw new IllegalStateException("a bug in a callback (expected by the test)");
+            });
+            broken.enableReading();
+            AtomicInteger served = new AtomicInteger();
+            Channel working = new Channel(loop, healthySocket);
+            working.setReadCallback(() -> {
+                readSome(healthySocket);
+                served.incrementAndGet();
+            });
+            working.enableReading();
+
+            LoopThread running = new LoopThread(loop);
+            try (running) {
+                faulty.send(new byte[] {1});
+                assertThat(faulty.awaitEof()).as("the failing connection is closed").isTrue();
+                healthy.send(new byte[] {2});
+                Await.until("the other connection to be served", () -> served.get() >= 1);
+                assertThat(running.isRunning()).as("the loop survived").isTrue();
+            }
+            healthySocket.close();
+        }
+    }
+
+    @Test
     void aLoopStoppedBeforeItRunsReturnsAtOnce() throws Exception {
         EventLoop loop = new EventLoop();
         loop.stop();
@@ -68,6 +102,14 @@ class EventLoopTest {
                 accepted.incrementAndGet();
                 client.close();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void readSome(Socket socket) {
+        try {
+            socket.read(ByteBuffer.allocate(64));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -54,7 +54,7 @@ final class EventLoop implements AutoCloseable {
                     timeoutCallback.run();
                 }
                 for (Channel channel : ready) {
-                    channel.handleEvent();
+                    handle(channel);
                 }
                 runPendingTasks();
             }
@@ -133,6 +133,18 @@ final class EventLoop implements AutoCloseable {
     void setTimeoutCallback(long timeoutMillis, Runnable timeoutCallback) {
         this.selectTimeoutMillis = timeoutMillis;
         this.timeoutCallback = timeoutCallback;
+    }
+
+    /** A bug in one callback costs its own connection, not the loop and everyone on it. */
+    private static void handle(Channel channel) {
+        try {
+            channel.handleEvent();
+        } catch (RuntimeException e) {
+            System.err.println("closing " + channel.socket() + ": callback failed: " + e);
+            if (!channel.socket().isListening()) {
+                channel.socket().close(); // or the same event, still pending, fails again and again
+            }
+        }
     }
 
     /** Asks the loop to return after the round at hand; safe from any thread. */
