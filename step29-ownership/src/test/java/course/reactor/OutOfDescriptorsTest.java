@@ -44,7 +44,8 @@ class OutOfDescriptorsTest {
                         return answers(fresh);
                     }
                 });
-                assertThat(server.stderr()).contains("accepting again after refusing");
+                Await.until("the end of the episode in the log",  // stderr reaches us through a pipe
+                        () -> server.stderr().contains("accepting again after refusing"));
             } finally {
                 for (TestClient client : served) {
                     client.close();
