@@ -40,9 +40,12 @@ final class Channel {
         return (interestOps & (SelectionKey.OP_ACCEPT | SelectionKey.OP_READ)) != 0;
     }
 
-    /** Stops asking for incoming data, e.g. after end of stream, which would stay readable forever. */
+    /**
+     * Stops asking for incoming data, e.g. after end of stream, which would stay readable forever;
+     * on a listening socket, stops asking for incoming connections.
+     */
     void disableReading() throws IOException {
-        interestOps &= ~SelectionKey.OP_READ;
+        interestOps &= ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
         loop.updateChannel(this);
     }
 

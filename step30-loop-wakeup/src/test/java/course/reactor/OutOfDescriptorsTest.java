@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** A server started with few descriptors survives more clients than it can hold. */
@@ -21,8 +20,6 @@ class OutOfDescriptorsTest {
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.UTF_8);
 
     @Test
-    @Disabled("known defect since step 30, open: after an EMFILE episode, clients that close do not give "
-            + "their descriptors back, so no new client is served (passes in step 29)")
     void refusesTheExtrasCleanlyAndServesNewClientsOnceOldOnesClose() throws Exception {
         List<TestClient> served = new ArrayList<>();
         List<TestClient> refused = new ArrayList<>();

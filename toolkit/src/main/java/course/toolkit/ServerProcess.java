@@ -133,6 +133,31 @@ public final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The server's process id (the JVM's: a descriptor limit's shell has exec'd into it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM, as {@code kill PID} or a service manager does, and returns at once. */
+    public void terminate() {
+        // SIGTERM on Linux and macOS. Through the handle: Process.destroy() would also close our
+        // ends of the server's stdout and stderr, and its last words would hit a broken pipe.
+        process.toHandle().destroy();
+    }
+
+    /**
+     * Waits for the process to exit and for the last of its output, and returns its status;
+     * fails if it is still running after {@code timeout}.
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the server is still running " + timeout.toSeconds() + " s later; its log:\n" + stderr());
+        }
+        stdout.join(); // what it wrote last is in, too
+        stderr.join();
+        return process.exitValue();
+    }
+
     /** Everything the server has written to stderr so far (its log). */
     public String stderr() {
         return stderr.text();

@@ -1,0 +1,104 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer: bytes are appended at the back and taken from the front.
+ *
+ * <pre>
+ * +-------------------+---------------------+
+ * |  readable bytes   |   writable space    |
+ * +-------------------+---------------------+
+ * 0                  size               capacity
+ * </pre>
+ *
+ * TCP delivers a byte stream, not messages: a read may bring half a message or three and a half
+ * (split and stuck messages, 分包/粘包). The input buffer keeps what arrived until it is used; the
+ * output buffer keeps what the kernel could not take yet.
+ */
+final class Buffer {
+    /** The length header of the course's protocol: 4 bytes, big-endian (network byte order). */
+    static final int HEADER_BYTES = 4;
+    private static final int INITIAL_CAPACITY = 1024;
+    /** At most this much per read, so one connection cannot make us swallow all it sends at once. */
+    static final int MAX_READ = 64 * 1024;
+
+    private byte[] bytes = new byte[INITIAL_CAPACITY];
+    private int size;
+    /** The same array seen as a ByteBuffer, for channel reads and writes; no copy. */
+    private ByteBuffer view = ByteBuffer.wrap(bytes);
+
+    int readableBytes() {
+        return size;
+    }
+
+    void append(byte[] source, int offset, int length) {
+        ensureWritable(length);
+        System.arraycopy(source, offset, bytes, size, length);
+        size += length;
+    }
+
+    /** Appends one message: its length as a 4-byte big-endian header, then the body. */
+    void appendMessage(byte[] body) {
+        ensureWritable(HEADER_BYTES + body.length);
+        int length = body.length;
+        bytes[size] = (byte) (length >>> 24); // most significant byte first
+        bytes[size + 1] = (byte) (length >>> 16);
+        bytes[size + 2] = (byte) (length >>> 8);
+        bytes[size + 3] = (byte) length;
+        System.arraycopy(body, 0, bytes, size + HEADER_BYTES, length);
+        size += HEADER_BYTES + length;
+    }
+
+    /** The 4-byte big-endian number that starts {@code offset} bytes in: a message's length. */
+    int peekInt(int offset) {
+        return (bytes[offset] & 0xff) << 24
+                | (bytes[offset + 1] & 0xff) << 16
+                | (bytes[offset + 2] & 0xff) << 8
+                | (bytes[offset + 3] & 0xff);
+    }
+
+    /** A copy of {@code length} readable bytes starting {@code offset} bytes in; they stay in place. */
+    byte[] copy(int offset, int length) {
+        return Arrays.copyOfRange(bytes, offset, offset + length);
+    }
+
+    /**
+     * Drops the first {@code length} bytes by shifting the rest to the front: simple, but it
+     * copies what is left on every call (the course's erase(0, n)). Lesson 33 keeps a read index
+     * instead and compacts only when it pays.
+     */
+    void consume(int length) {
+        System.arraycopy(bytes, length, bytes, 0, size - length);
+        size -= length;
+    }
+
+    /** Reads from the socket into the writable space: bytes read, 0 if none now, -1 at EOF. */
+    int readFrom(Socket socket) throws IOException {
+        ensureWritable(INITIAL_CAPACITY);
+        view.limit(Math.min(bytes.length, size + MAX_READ)).position(size);
+        int n = socket.read(view);
+        if (n > 0) {
+            size += n;
+        }
+        return n;
+    }
+
+    /** Writes as much as the socket takes from the front and drops it: bytes written. */
+    int writeTo(Socket socket) throws IOException {
+        view.limit(size).position(0);
+        int n = socket.write(view);
+        consume(n);
+        return n;
+    }
+
+    /** Grows by doubling, so appending n bytes one at a time costs O(n) copies in all. */
+    private void ensureWritable(int length) {
+        if (bytes.length - size < length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
+            view = ByteBuffer.wrap(bytes);
+        }
+    }
+}

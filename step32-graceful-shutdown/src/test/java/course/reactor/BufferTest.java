@@ -1,0 +1,92 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.Payloads;
+import course.toolkit.TestClient;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class BufferTest {
+    @Test
+    void appendsAtTheBackAndConsumesFromTheFront() throws Exception {
+        Buffer buffer = new Buffer();
+        byte[] bytes = {1, 2, 3, 4, 5};
+        buffer.append(bytes, 0, 5);
+        buffer.consume(2);
+        buffer.append(bytes, 0, 1);
+
+        assertThat(buffer.readableBytes()).isEqualTo(4);
+        assertThat(drain(buffer)).containsExactly(3, 4, 5, 1);
+    }
+
+    @Test
+    void growsToHoldWhateverIsAppended() throws Exception {
+        Buffer buffer = new Buffer();
+        byte[] big = Payloads.random(100_000, 18);
+        for (int offset = 0; offset < big.length; offset += 1_000) {
+            buffer.append(big, offset, 1_000);
+        }
+
+        assertThat(buffer.readableBytes()).isEqualTo(big.length);
+        assertThat(drain(buffer)).isEqualTo(big);
+    }
+
+    @Test
+    void copiesAnyRangeOfTheReadableBytesAndLeavesThemInPlace() throws Exception {
+        Buffer buffer = new Buffer();
+        buffer.append(new byte[] {0, 0, 0, 3, 7, 8, 9}, 0, 7);
+
+        assertThat(buffer.copy(0, 4)).containsExactly(0, 0, 0, 3);
+        assertThat(buffer.copy(4, 3)).containsExactly(7, 8, 9);
+        assertThat(buffer.readableBytes()).isEqualTo(7);
+    }
+
+    @Test
+    void writesAndReadsTheLengthHeaderBigEndian() throws Exception {
+        Buffer buffer = new Buffer();
+        buffer.appendMessage(new byte[] {7, 8});
+        buffer.appendMessage(new byte[300]);
+
+        assertThat(buffer.peekInt(0)).isEqualTo(2);
+        assertThat(buffer.copy(0, 6)).containsExactly(0, 0, 0, 2, 7, 8);
+        assertThat(buffer.copy(6, 4)).containsExactly(0, 0, 1, 44); // 300 = 0x012C
+        assertThat(buffer.peekInt(6)).isEqualTo(300);
+        assertThat(buffer.readableBytes()).isEqualTo(4 + 2 + 4 + 300);
+    }
+
+    @Test
+    void readsFromAndWritesToARealSocket() throws Exception {
+        byte[] payload = Payloads.random(300_000, 180);
+        try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket connection = Await.value("a connection to accept", listener::accept)) {
+            client.send(payload);
+            Buffer buffer = new Buffer();
+            Await.until("every byte read", () -> {
+                buffer.readFrom(connection);
+                return buffer.readableBytes() == payload.length;
+            });
+
+            while (buffer.readableBytes() > 0) {
+                buffer.writeTo(connection);
+            }
+
+            assertThat(client.receive(payload.length)).isEqualTo(payload);
+        }
+    }
+
+    /** Takes every readable byte out through a socket pair's worth of API: writeTo a sink. */
+    private static byte[] drain(Buffer buffer) throws Exception {
+        try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket connection = Await.value("a connection to accept", listener::accept)) {
+            int length = buffer.readableBytes();
+            while (buffer.readableBytes() > 0) {
+                buffer.writeTo(connection);
+            }
+            return Arrays.copyOf(client.receive(length), length);
+        }
+    }
+}
