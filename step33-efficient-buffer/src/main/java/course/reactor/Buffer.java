@@ -141,16 +141,18 @@ final class Buffer {
      * Reads from the socket with one scattering read (readv): first into our writable space, then
      * into {@code spare}, a large buffer its loop shares among all its connections. Whatever
      * landed in the spare is appended after. So a small buffer can take a big read in one system
-     * call, and only a buffer that really receives a lot grows. Bytes read; 0 if none; -1 at EOF.
+     * call, and only a buffer that really receives a lot grows. At most twice the spare's size
+     * per call, so one read round stays bounded (backpressure counts on it). Bytes read; 0 if
+     * none; -1 at EOF.
      */
     int readFrom(Socket socket, ByteBuffer spare) throws IOException {
-        int writable = writableBytes();
         spare.clear();
+        int writable = Math.min(writableBytes(), spare.capacity()); // at most twice the spare per read
         long n;
         if (writable == 0) {
             n = socket.read(spare);
         } else {
-            view.limit(bytes.length).position(writerIndex);
+            view.limit(writerIndex + writable).position(writerIndex);
             scatter[0] = view;
             scatter[1] = spare;
             n = socket.read(scatter);
@@ -161,7 +163,7 @@ final class Buffer {
         if (n <= writable) {
             writerIndex += (int) n;
         } else {
-            writerIndex = bytes.length;
+            writerIndex += writable;
             append(spare.flip());
         }
         return (int) n;

@@ -249,7 +249,8 @@ final class Connection {
             // that returns 0. More that arrives later makes the socket ready again.
             while (isReading()) {
                 boolean buffered = inputBuffer.readableBytes() > 0;
-                int room = EventLoop.READ_SPARE_BYTES + (buffered ? inputBuffer.writableBytes() : 0);
+                int room = EventLoop.READ_SPARE_BYTES
+                        + (buffered ? Math.min(inputBuffer.writableBytes(), EventLoop.READ_SPARE_BYTES) : 0);
                 int n = buffered ? readIntoBuffer() : readIntoSpare();
                 if (n == 0) {
                     break;

@@ -1,0 +1,150 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The business on top of the TcpServer library: every message goes back as it came, and a
+ * client whose replies pile up is not read from until they drain (backpressure). The work for
+ * each message runs on a pool of worker threads, so slow work never stalls an IO loop.
+ */
+final class EchoServer {
+    /** Above this much queued output for a client, stop reading its requests... */
+    static final int HIGH_WATER_MARK = 1 << 20;
+    /** ...and below this much, read them again. */
+    static final int LOW_WATER_MARK = 256 << 10;
+
+    private final TcpServer server;
+    /** The business work of one message, done before its echo is sent. */
+    private final Work work;
+    /** Null with --workers 0: the work then runs on the IO thread that read the message. */
+    private final ThreadPool workers;
+    /** Messages handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
+    private final LongAdder requestsInWork = new LongAdder();
+
+    /** Listens at once (port 0 picks a free port); start() then serves. */
+    EchoServer(InetAddress address, int maxFrame, int ioThreads, int workerThreads, Work work) throws IOException {
+        server = new TcpServer(address, maxFrame, ioThreads);
+        server.setMessageCallback(this::onMessage);
+        server.setEndOfStreamCallback(this::onEndOfStream);
+        // A client that sends but does not read cannot make us queue its replies without bound.
+        server.setHighWaterMarkCallback(Connection::stopReading, HIGH_WATER_MARK);
+        server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
+        this.work = work;
+        this.workers = workerThreads == 0 ? null : new ThreadPool("worker", workerThreads);
+        server.setRequestDrain(this::finishRequests);
+    }
+
+    /** What --work-delay-ms asks for: work that takes {@code millis} per message. */
+    static Work delay(int millis) {
+        return millis == 0 ? message -> { } : message -> Thread.sleep(millis);
+    }
+
+    /** On the IO thread: hand the message to this connection's queue of work, or do it here. */
+    private void onMessage(Connection connection, byte[] message) throws IOException {
+        if (workers == null) {
+            reply(connection, message);
+            return;
+        }
+        SerialExecutor tasks = (SerialExecutor) connection.context();
+        if (tasks == null) { // the first message of this connection
+            tasks = new SerialExecutor(workers);
+            connection.setContext(tasks);
+        }
+        requestsInWork.increment();
+        tasks.execute(() -> {
+            try {
+                reply(connection, message);
+            } finally {
+                requestsInWork.decrement();
+            }
+        });
+    }
+
+    /** The client has finished sending: close once the replies to what it sent are out. */
+    private void onEndOfStream(Connection connection) {
+        SerialExecutor tasks = (SerialExecutor) connection.context();
+        if (tasks == null) {
+            connection.closeWhenFlushed(); // no message of it ever went to a worker
+        } else {
+            tasks.execute(connection::closeWhenFlushed); // behind its pending replies, in order
+        }
+    }
+
+    private void reply(Connection connection, byte[] message) {
+        try {
+            work.perform(message);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        // From a worker thread: the connection hands the reply to its IO loop, and if the
+        // client is gone by now it drops the reply.
+        connection.send(message);
+    }
+
+    /**
+     * Shutdown's second step, called by TcpServer.close() once no new request comes in: let the
+     * workers finish what they have, by the deadline. Returns how many requests were dropped.
+     */
+    private long finishRequests(long deadlineNanos) {
+        if (workers == null || workers.awaitIdle(deadlineNanos)) {
+            return 0; // with no workers, the IO threads answered each request as it came
+        }
+        workers.stopNow(); // out of time: drop the queue, interrupt the work in hand
+        return requestsInWork.sum();
+    }
+
+    /** Close clients that send and receive nothing for this long; zero (the default) never does. */
+    void setIdleTimeout(Duration idleTimeout) {
+        server.setIdleTimeout(idleTimeout);
+    }
+
+    InetAddress address() {
+        return server.address();
+    }
+
+    /** How long close() may take before it gives up on what is left; 10 s unless set. */
+    void setShutdownTimeout(Duration shutdownTimeout) {
+        server.setShutdownTimeout(shutdownTimeout);
+    }
+
+    /** Serves in the calling thread until stop() or close(); then the workers end too. */
+    void start() throws IOException {
+        try {
+            server.start();
+        } finally {
+            if (workers != null) {
+                workers.stop();
+            }
+        }
+    }
+
+    /** Stops at once: what is queued is dropped. */
+    void stop() {
+        server.stop();
+    }
+
+    /**
+     * Graceful shutdown: no new clients, the requests at hand answered, every reply flushed,
+     * then closed; see TcpServer.close(). From any thread but the server's own.
+     */
+    void close() {
+        server.close();
+        if (workers != null) {
+            workers.stop(); // idle by now, or stopped by finishRequests: this only joins the threads
+        }
+    }
+
+    /** The server underneath, for tests and monitoring. */
+    TcpServer server() {
+        return server;
+    }
+
+    /** The business work of one message: a delay to demonstrate with, or a test's hook. */
+    @FunctionalInterface
+    interface Work {
+        void perform(byte[] message) throws InterruptedException;
+    }
+}

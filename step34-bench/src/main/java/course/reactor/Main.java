@@ -1,0 +1,42 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Lesson 34: the server of lesson 33, unchanged; this lesson adds the benchmark that measures it (course.reactor.bench). */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        ServerOptions options = ServerOptions.fromArgs(args);
+
+        EchoServer server = listenOrExit(options);
+        server.setIdleTimeout(Duration.ofSeconds(options.idleTimeoutSeconds()));
+        server.setShutdownTimeout(Duration.ofSeconds(options.shutdownTimeoutSeconds()));
+
+        System.out.println("listening on " + server.address());
+
+        SignalShutdown shutdown = SignalShutdown.install(server::close);
+        try {
+            server.start(); // returns once close() has run: the hook's exit decides the status
+        } catch (IOException | RuntimeException e) {
+            shutdown.mainFailed();
+            throw e;
+        } finally {
+            shutdown.mainDone();
+        }
+    }
+
+    /** A port in use or an unknown host is the learner's most common mistake: say it in one line. */
+    private static EchoServer listenOrExit(ServerOptions options) {
+        try {
+            return new EchoServer(new InetAddress(options.host(), options.port()), options.maxFrame(),
+                    options.ioThreads(), options.workers(), EchoServer.delay(options.workDelayMillis()));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            System.exit(1);
+            throw new IllegalStateException(e); // not reached
+        }
+    }
+}
