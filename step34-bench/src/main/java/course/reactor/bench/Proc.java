@@ -52,10 +52,22 @@ final class Proc {
      * installed; {@code ./lesson bench} pins the generator to CPU 0. Empty otherwise.
      */
     static List<String> pinServer() {
-        if (Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+        if (machineCpus() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
             return List.of("taskset", "-c", "1");
         }
         return List.of();
+    }
+
+    /**
+     * The machine's CPUs, whatever this process may use: the runner itself is pinned to CPU 0,
+     * and availableProcessors() would then say 1.
+     */
+    static int machineCpus() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return (int) Math.max(1, lines.filter(line -> line.startsWith("processor")).count());
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     static void pause(long millis) {

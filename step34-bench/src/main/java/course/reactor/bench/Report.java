@@ -148,7 +148,7 @@ final class Report {
         } catch (IOException | RuntimeException e) {
             // unknown
         }
-        return String.format(Locale.ROOT, "%s, %d CPUs, %d GiB, %s", model, Runtime.getRuntime().availableProcessors(),
+        return String.format(Locale.ROOT, "%s, %d CPUs, %d GiB, %s", model, Proc.machineCpus(),
                 memoryGiB, kernel);
     }
 
