@@ -336,11 +336,7 @@ final class Connection {
     /** After a read round: write the replies it queued, in one go. */
     private void flushBatch() {
         if (!ended && outputBuffer.readableBytes() > 0 && !channel.isWriting()) {
-            try {
-                flush();
-            } catch (IOException e) {
-                onError(e);
-            }
+            onWritable(); // what the write callback does: flush, and end the connection if that fails
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -62,8 +61,8 @@ final class TcpServer {
     private boolean draining;
     /** Completed on the main loop once draining and the last connection is gone. */
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
-    /** Released when start() has closed everything and returns. */
-    private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Completed when start() has closed everything and returns. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     /** Listens at once (port 0 picks a free port); start() then serves with ioThreads IO loops. */
     TcpServer(InetAddress address, int maxFrame, int ioThreads) throws IOException {
@@ -212,7 +211,7 @@ final class TcpServer {
             loop.run();
         } finally {
             release();
-            terminated.countDown();
+            terminated.complete(null);
         }
     }
 
@@ -341,17 +340,7 @@ final class TcpServer {
     }
 
     private void awaitTerminated() {
-        boolean interrupted = false;
-        while (terminated.getCount() > 0) {
-            try {
-                terminated.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        terminated.join(); // not interruptible: close() promises the server is closed when it returns
     }
 
     /** close() before start(): nothing runs and nothing is to be drained. */
@@ -361,7 +350,7 @@ final class TcpServer {
         } catch (IOException e) {
             System.err.println("close failed: " + e.getMessage());
         } finally {
-            terminated.countDown();
+            terminated.complete(null);
         }
     }
 

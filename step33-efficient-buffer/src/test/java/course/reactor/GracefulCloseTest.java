@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** close() for a server embedded in a program: the same order as on SIGTERM. */
@@ -21,8 +20,8 @@ class GracefulCloseTest {
     @Test
     void closeAnswersWhatWasSentFlushesClosesAndLeavesNoThread() throws Exception {
         EchoServer echo = new EchoServer(ANY_FREE_PORT, 1 << 20, 2, 2, EchoServer.delay(10));
-        Thread serving = serve(echo);
-        try (TestClient client = TestClient.connect("127.0.0.1", echo.address().port())) {
+        try (LoopThread serving = new LoopThread(echo);
+             TestClient client = TestClient.connect("127.0.0.1", echo.address().port())) {
             assertThat(client.echoFrame(message(-1))).isEqualTo(message(-1));
             ByteArrayOutputStream frames = new ByteArrayOutputStream();
             for (int i = 0; i < 40; i++) {
@@ -36,9 +35,8 @@ class GracefulCloseTest {
                 assertThat(client.receiveFrame()).isEqualTo(message(i));
             }
             assertThat(client.awaitEof()).isTrue();
+            assertThat(serving.awaitEnd(10_000)).as("start() has returned").isTrue();
         }
-        serving.join(10_000);
-        assertThat(serving.isAlive()).as("start() has returned").isFalse();
         assertThat(echo.server().connectionCount()).isZero();
         assertThat(Threads.liveNamed("io-")).isEmpty();
         assertThat(Threads.liveNamed("worker-")).isEmpty();
@@ -50,8 +48,8 @@ class GracefulCloseTest {
         byte[] huge = new byte[32 << 20]; // more than the kernel's buffers between us can hold
         server.setMessageCallback((connection, message) -> connection.send(huge));
         server.setShutdownTimeout(Duration.ofMillis(500));
-        Thread serving = serve(server::start);
-        try (TestClient neverReads = TestClient.connect("127.0.0.1", server.address().port())) {
+        try (LoopThread serving = new LoopThread(server);
+             TestClient neverReads = TestClient.connect("127.0.0.1", server.address().port())) {
             neverReads.sendFrame("give me a lot".getBytes(StandardCharsets.UTF_8));
             Await.until("the reply to be queued", () -> server.connections().stream()
                     .anyMatch(connection -> connection.peakOutputBytes() > 0));
@@ -59,8 +57,7 @@ class GracefulCloseTest {
             server.close();
 
             assertThat(server.connectionCount()).isZero();
-            serving.join(10_000);
-            assertThat(serving.isAlive()).as("start() has returned").isFalse();
+            assertThat(serving.awaitEnd(10_000)).as("start() has returned").isTrue();
         }
         assertThat(Threads.liveNamed("io-")).isEmpty();
     }
@@ -75,28 +72,7 @@ class GracefulCloseTest {
         server.close(); // a second close is harmless
     }
 
-    private static Thread serve(EchoServer echo) {
-        return serve(echo::start);
-    }
-
-    private static Thread serve(IoAction start) {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                start.run();
-            } catch (IOException | RuntimeException e) {
-                failure.set(e);
-            }
-        }, "test-server");
-        thread.start();
-        return thread;
-    }
-
     private static byte[] message(int index) {
         return ("message " + index).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private interface IoAction {
-        void run() throws IOException;
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
 
@@ -46,7 +47,7 @@ public final class LoadGenerator {
 
         /** The machine-readable line, one per run. */
         public String line() {
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "RESULT msgs_per_s=%.0f mb_per_s=%.1f p50_us=%.1f p99_us=%.1f p999_us=%.1f errors=%d connections=%d",
                     msgsPerSecond(), megabytesPerSecond(), p50Micros, p99Micros, p999Micros, errors, connectionsHeld);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class BenchRunnerIT {
                 "--idle-connections", "100", "--out", out.toString()});
 
         List<BenchRunner.Row> rows = BenchRunner.run(options);
-        Report.write(options, rows, java.time.Duration.ofSeconds(1));
+        Report.write(options, rows, Duration.ofSeconds(1));
 
         assertThat(rows).extracting(BenchRunner.Row::server).containsExactlyInAnyOrder("step34", "netty-nio", "step34", "netty-nio");
         assertThat(rows).allSatisfy(row -> assertThat(row.errors()).isZero());

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,7 @@ class LoadGeneratorTest {
         byte[] buffer = new byte[8192];
         try (InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                byte[] chunk = java.util.Arrays.copyOf(buffer, n);
+                byte[] chunk = Arrays.copyOf(buffer, n);
                 tamper.apply(chunk);
                 out.write(chunk);
             }
