@@ -35,9 +35,11 @@ final class Buffer {
      * The JDK writes a heap buffer through a temporary direct buffer as large as the write, and
      * keeps it per thread: writing 30 MiB at once would pin a 30 MiB direct buffer per IO thread.
      */
-    static final int MAX_WRITE = 256 * 1024;
+    static final int MAX_WRITE = 64 * 1024;
     private static final byte[] NO_BYTES = new byte[0];
 
+    /** Where big arrays go when this buffer empties, and come from when it grows again. */
+    private final ArrayCache cache;
     private byte[] bytes = NO_BYTES;
     /** The same array seen as a ByteBuffer, for channel reads and writes; null while there is no array. */
     private ByteBuffer view;
@@ -45,6 +47,16 @@ final class Buffer {
     private ByteBuffer[] scatter;
     private int readerIndex = CHEAP_PREPEND;
     private int writerIndex = CHEAP_PREPEND;
+
+    /** A buffer that lends its big arrays to {@code cache} while it does not need them. */
+    Buffer(ArrayCache cache) {
+        this.cache = cache;
+    }
+
+    /** A buffer on its own, outside any loop: its big arrays go to the garbage collector. */
+    Buffer() {
+        this(ArrayCache.NONE);
+    }
 
     int readableBytes() {
         return writerIndex - readerIndex;
@@ -195,9 +207,12 @@ final class Buffer {
             while (capacity < needed) {
                 capacity = capacity > Integer.MAX_VALUE / 2 ? needed : capacity * 2;
             }
-            byte[] grown = new byte[capacity];
+            byte[] grown = capacity > KEEP_AT_MOST ? cache.take(capacity) : new byte[capacity];
             if (readable > 0) {
                 System.arraycopy(bytes, readerIndex, grown, CHEAP_PREPEND, readable);
+            }
+            if (bytes.length > KEEP_AT_MOST) {
+                cache.give(bytes);
             }
             bytes = grown;
             view = ByteBuffer.wrap(grown);
@@ -208,6 +223,7 @@ final class Buffer {
     }
 
     private void release() {
+        cache.give(bytes);
         bytes = NO_BYTES;
         view = null;
         scatter = null;

@@ -19,9 +19,9 @@ final class Connection {
     /** The largest message body we accept; a longer announced length is a protocol error. */
     private final int maxFrame;
     /** What arrived and is not used yet. */
-    private final Buffer inputBuffer = new Buffer();
+    private final Buffer inputBuffer;
     /** What is to be sent and the kernel has not taken yet. */
-    private final Buffer outputBuffer = new Buffer();
+    private final Buffer outputBuffer;
     /** Who to tell when this connection has ended; its owner removes and closes it. */
     private Consumer<Connection> closeCallback = Connection::close;
     /** The peer has finished sending: close once the replies already queued are out. */
@@ -61,6 +61,8 @@ final class Connection {
         this.socket = socket;
         this.maxFrame = maxFrame;
         this.lastActivityNanos = loop.now().nanos();
+        inputBuffer = new Buffer(loop.arrayCache());
+        outputBuffer = new Buffer(loop.arrayCache());
         channel = new Channel(loop, socket);
         channel.setReadCallback(this::onMessage); // reading is the Connection's job now
         channel.setWriteCallback(this::onWritable);

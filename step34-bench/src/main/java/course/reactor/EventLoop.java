@@ -32,6 +32,8 @@ final class EventLoop implements AutoCloseable {
      * it; the JDK would otherwise read into a temporary direct buffer and copy from there.
      */
     private final ByteBuffer readSpare = ByteBuffer.allocateDirect(READ_SPARE_BYTES);
+    /** Big arrays between two uses by this loop's buffers; loop thread only, like the spare. */
+    private final ArrayCache arrayCache = new ArrayCache(ArrayCache.SLOTS);
     /** Nanoseconds: System.nanoTime, or a fake clock that a test moves by hand. */
     private final LongSupplier clock;
     /** Loop thread only. */
@@ -107,6 +109,11 @@ final class EventLoop implements AutoCloseable {
     /** The loop's spare read buffer; loop thread only. */
     ByteBuffer readSpare() {
         return readSpare;
+    }
+
+    /** Where this loop's buffers keep the big arrays they do not need for now; loop thread only. */
+    ArrayCache arrayCache() {
+        return arrayCache;
     }
 
     /** The loop's clock now. */

@@ -83,6 +83,23 @@ class BufferTest {
     }
 
     @Test
+    void anEmptiedLargeBufferLendsItsArrayToTheLoopsCacheAndTakesItBackWhenItGrows() {
+        ArrayCache cache = new ArrayCache(ArrayCache.SLOTS);
+        Buffer buffer = new Buffer(cache);
+        byte[] burst = Payloads.random(Buffer.KEEP_AT_MOST + 1, 33);
+        buffer.append(burst, 0, burst.length);
+        buffer.retrieve(burst.length);
+
+        assertThat(buffer.capacity()).as("the idle buffer holds nothing").isZero();
+        assertThat(cache.size()).isEqualTo(1);
+
+        buffer.append(burst, 0, burst.length); // the next burst: no new array to allocate and zero
+
+        assertThat(cache.size()).isZero();
+        assertThat(content(buffer)).isEqualTo(burst);
+    }
+
+    @Test
     void prependsAHeaderInFrontOfABodyWithoutMovingIt() {
         Buffer buffer = new Buffer();
         buffer.append(new byte[] {7, 8, 9}, 0, 3);

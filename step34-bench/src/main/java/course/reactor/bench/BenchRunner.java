@@ -3,6 +3,7 @@ package course.reactor.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -291,6 +295,9 @@ public final class BenchRunner {
 
     /** A server process under test: started, its port read from its first line, killed at the end. */
     static final class RunningServer implements AutoCloseable {
+        /** A JVM that has not said where it listens after this long is stuck, not slow. */
+        static final int START_TIMEOUT_SECONDS = 30;
+
         final Server server;
         final Process process;
         final long pid;
@@ -308,13 +315,37 @@ public final class BenchRunner {
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line = stdout.readLine();
+            String line = firstLine(stdout, process, server.name());
             Matcher matcher = line == null ? null : LISTENING.matcher(line);
             if (matcher == null || !matcher.find()) {
                 process.destroyForcibly();
                 throw new IOException(server.name() + " did not start: first line " + line);
             }
             return new RunningServer(server, process, Integer.parseInt(matcher.group(2)));
+        }
+
+        /** The server's first line, or an IOException if it says nothing for START_TIMEOUT_SECONDS. */
+        private static String firstLine(BufferedReader stdout, Process process, String name) throws IOException {
+            CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return stdout.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try {
+                return line.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                process.destroyForcibly(); // closes its stdout: the reading thread ends too
+                throw new IOException(name + " printed nothing in " + START_TIMEOUT_SECONDS + " s");
+            } catch (ExecutionException e) {
+                process.destroyForcibly();
+                throw new IOException(name + " did not start: " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IOException(name + ": interrupted while starting", e);
+            }
         }
 
         long cpuTicks() {
