@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,20 +17,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The learner's client: {@code ./lesson client [HOST] PORT [--framed] [--file PATH]}.
+ * The learner's client: {@code ./lesson client [HOST] PORT [--framed | --text] [--file PATH]}.
  *
  * <p>Without {@code --file} it sends every line typed on stdin and prints whatever comes back;
  * end of input (Ctrl-D) half-closes the connection and the client waits for the server to close.
  * With {@code --file} it sends the file, reads back as many bytes and says whether they match.
  * With {@code --framed} (lessons 19 on) each line, or the file, goes out as one message of the
  * course's protocol (4-byte big-endian length, then the body) and each reply is printed as a line.
+ * With {@code --text} (lesson 35's bank) it is a conversation: each line typed is one framed
+ * command, and the client waits for its one-line reply before it reads the next line.
  */
 public final class LessonClient {
     static final String USAGE = """
-            usage: ./lesson client [HOST] PORT [--framed] [--file PATH]
+            usage: ./lesson client [HOST] PORT [--framed | --text] [--file PATH]
               HOST         server address (default 127.0.0.1)
               PORT         server port
               --framed     speak the length-prefixed protocol of lessons 19 on
+              --text       a command per line, framed; wait for each reply (lesson 35)
               --file PATH  send this file and check that the same bytes come back
               --help       print this help and exit""";
 
@@ -49,6 +53,7 @@ public final class LessonClient {
         int port;
         Path file = null;
         boolean framed = false;
+        boolean text = false;
         List<String> positional = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -59,6 +64,8 @@ public final class LessonClient {
                     file = Path.of(args[++i]);
                 } else if (args[i].equals("--framed")) {
                     framed = true;
+                } else if (args[i].equals("--text")) {
+                    text = true;
                 } else if (args[i].startsWith("--")) {
                     throw new IllegalArgumentException("unknown option " + args[i]);
                 } else {
@@ -82,7 +89,10 @@ public final class LessonClient {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), 5_000);
             if (file != null) {
-                return sendFile(socket, Files.readAllBytes(file), framed, out);
+                return sendFile(socket, Files.readAllBytes(file), framed || text, out);
+            }
+            if (text) {
+                return converse(socket, stdin, out);
             }
             return talk(socket, stdin, out, framed);
         } catch (IOException e) {
@@ -134,6 +144,45 @@ public final class LessonClient {
         return 0;
     }
 
+    /**
+     * One command per line, each answered before the next is sent, so that replies line up with
+     * what was typed. Blank lines and {@code #} comments are skipped: a file of commands can be
+     * piped in. Ends at end of input, or when the server closes (after LOGOUT, or idle too long).
+     */
+    private static int converse(Socket socket, InputStream stdin, PrintStream out) throws IOException {
+        OutputStream toServer = socket.getOutputStream();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.isBlank() || line.strip().startsWith("#")) {
+                continue;
+            }
+            byte[] reply;
+            try {
+                toServer.write(Frames.encode(line.strip().getBytes(StandardCharsets.UTF_8)));
+                toServer.flush();
+                reply = readFrame(socket.getInputStream());
+            } catch (SocketException e) {
+                reply = null; // a write or read after the server closed: a reset
+            }
+            if (reply == null) {
+                out.println("[the server closed the connection]");
+                return 0;
+            }
+            out.println(new String(reply, StandardCharsets.UTF_8));
+        }
+        return 0;
+    }
+
+    /** The next frame's body, or null at end of stream. */
+    private static byte[] readFrame(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(Frames.HEADER_BYTES);
+        if (header.length < Frames.HEADER_BYTES) {
+            return null;
+        }
+        byte[] body = in.readNBytes(Frames.length(header));
+        return body.length < Frames.length(header) ? null : body;
+    }
+
     private static void copy(Socket socket, PrintStream out) {
         try {
             InputStream fromServer = socket.getInputStream();
@@ -150,9 +199,7 @@ public final class LessonClient {
     private static void printFrames(Socket socket, PrintStream out) {
         try {
             InputStream fromServer = socket.getInputStream();
-            for (byte[] header = fromServer.readNBytes(Frames.HEADER_BYTES); header.length == Frames.HEADER_BYTES;
-                    header = fromServer.readNBytes(Frames.HEADER_BYTES)) {
-                byte[] body = fromServer.readNBytes(Frames.length(header));
+            for (byte[] body = readFrame(fromServer); body != null; body = readFrame(fromServer)) {
                 out.println(new String(body, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

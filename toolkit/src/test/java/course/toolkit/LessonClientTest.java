@@ -80,6 +80,40 @@ class LessonClientTest {
     }
 
     @Test
+    void textModeSendsEachCommandFramedAndPrintsItsReplySkippingBlankLinesAndComments() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = run(new ByteArrayInputStream("BALANCE\n\n# a comment\n  HEARTBEAT  \n".getBytes(StandardCharsets.UTF_8)),
+                out, String.valueOf(listener.getLocalPort()), "--text");
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("BALANCE\nHEARTBEAT\n");
+    }
+
+    @Test
+    void textModeStopsWhenTheServerClosesAfterAReply() throws Exception {
+        // A server that answers one command and hangs up, as the bank does after LOGOUT.
+        try (ServerSocket byeServer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread bye = new Thread(() -> {
+                try (Socket socket = byeServer.accept()) {
+                    socket.getInputStream().readNBytes(Frames.length(socket.getInputStream().readNBytes(4)));
+                    socket.getOutputStream().write(Frames.encode("OK bye".getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    // the test fails on what the client printed
+                }
+            }, "test-bye");
+            bye.start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+            int code = run(new ByteArrayInputStream("LOGOUT\nBALANCE\n".getBytes(StandardCharsets.UTF_8)), out,
+                    String.valueOf(byeServer.getLocalPort()), "--text");
+
+            bye.join(10_000);
+            assertThat(code).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("OK bye\n[the server closed the connection]\n");
+        }
+    }
+
+    @Test
     void rejectsABadPortWithExitCodeTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = LessonClient.run(new String[] {"70000"}, InputStream.nullInputStream(),

@@ -1,0 +1,55 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The accounts of {@code --accounts FILE}: one {@code user password cents} a line, separated by
+ * spaces or tabs; blank lines and lines starting with {@code #} are skipped.
+ * <pre>
+ * # user   password       opening balance in cents
+ * alice    alice-secret   100000
+ * </pre>
+ * A bad line is an IOException naming the line, never showing it: it may hold a password.
+ */
+final class AccountsFile {
+    private AccountsFile() {
+    }
+
+    static List<Account> load(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<Account> accounts = new ArrayList<>();
+        Set<String> users = new HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String where = file + " line " + (i + 1) + ": ";
+            String[] fields = line.split("\\s+");
+            if (fields.length != 3) {
+                throw new IOException(where + "expected 3 fields, user password cents, found " + fields.length);
+            }
+            long cents;
+            try {
+                cents = Ledger.parseCents(fields[2]);
+            } catch (NumberFormatException e) {
+                throw new IOException(where + "the balance must be a whole number of cents, 0 or more", e);
+            }
+            if (!users.add(fields[0])) {
+                throw new IOException(where + "user " + fields[0] + " has an account already");
+            }
+            accounts.add(new Account(fields[0], fields[1], cents));
+        }
+        if (accounts.isEmpty()) {
+            throw new IOException(file + ": no accounts");
+        }
+        return accounts;
+    }
+}

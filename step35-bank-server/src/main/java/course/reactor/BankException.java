@@ -1,0 +1,25 @@
+package course.reactor;
+
+/**
+ * A command the bank refuses, with the code its reply starts with: {@code ERR FUNDS ...}. The
+ * client gets the reply and keeps its connection; nothing has changed.
+ */
+final class BankException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final String code;
+
+    BankException(String code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    String code() {
+        return code;
+    }
+
+    /** The reply line: {@code ERR CODE message}. */
+    String reply() {
+        return "ERR " + code + " " + getMessage();
+    }
+}

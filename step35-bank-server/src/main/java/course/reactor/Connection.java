@@ -1,0 +1,430 @@
+package course.reactor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One client connection: its connected Socket and its Channel, registered in a loop. It cuts
+ * the byte stream into messages: a 4-byte big-endian length, then that many bytes. Everything
+ * here runs on the loop's thread; other threads (workers) hand their sends over to it.
+ */
+final class Connection {
+    /** The server's name for this connection: Java does not show us the descriptor. */
+    private final long id;
+    private final EventLoop loop;
+    private final Socket socket;
+    private final Channel channel;
+    /** The largest message body we accept; a longer announced length is a protocol error. */
+    private final int maxFrame;
+    /** What arrived and is not used yet. */
+    private final Buffer inputBuffer;
+    /** What is to be sent and the kernel has not taken yet. */
+    private final Buffer outputBuffer;
+    /** Who to tell when this connection has ended; its owner removes and closes it. */
+    private Consumer<Connection> closeCallback = Connection::close;
+    /** The peer has finished sending: close once the replies already queued are out. */
+    private boolean closeAfterFlush;
+    /** True while onMessage runs: replies are queued and written together when it ends. */
+    private boolean inReadRound;
+    /** Who gets each whole message. */
+    private MessageCallback messageCallback = (connection, message) -> { };
+    /** Who to tell when the peer has finished sending; by default we close once replies are out. */
+    private Consumer<Connection> endOfStreamCallback = Connection::closeWhenFlushed;
+    /** Who to tell each time the output buffer has been written out completely. */
+    private Consumer<Connection> writeCompleteCallback = connection -> { };
+    /** Who to tell when queued output reaches the high-water mark, once per crossing. */
+    private Consumer<Connection> highWaterMarkCallback = connection -> { };
+    /** Who to tell when queued output, after reaching the high mark, drains below the low one. */
+    private Consumer<Connection> lowWaterMarkCallback = connection -> { };
+    private int highWaterMark = Integer.MAX_VALUE;
+    private int lowWaterMark;
+    private boolean aboveHighWaterMark;
+    /** The most output ever queued here; volatile so that tests and monitoring can read it. */
+    private volatile int peakOutputBytes;
+    /** Set once the owner has been told this connection is over: it is told only once. */
+    private boolean ended;
+    /** Set once the socket is closed: sends arriving after that are dropped and counted. */
+    private volatile boolean closed;
+    /** When bytes last went in or out, in nanoseconds of the loop's clock (a Timestamp, unboxed: it changes on every read). */
+    private volatile long lastActivityNanos;
+    /** Replies that arrived after the connection had closed, e.g. from a slow worker. */
+    private volatile long lateSends; // only the loop's thread counts (lesson 30): no atomic needed
+    /** Whatever the business keeps per connection (muduo's context); only the IO thread sets it. */
+    private Object context;
+
+    /** A connection served by {@code loop}; start() begins serving it. */
+    Connection(EventLoop loop, Socket socket, long id, int maxFrame) {
+        this.id = id;
+        this.loop = loop;
+        this.socket = socket;
+        this.maxFrame = maxFrame;
+        this.lastActivityNanos = loop.now().nanos();
+        inputBuffer = new Buffer(loop.arrayCache());
+        outputBuffer = new Buffer(loop.arrayCache());
+        channel = new Channel(loop, socket);
+        channel.setReadCallback(this::onMessage); // reading is the Connection's job now
+        channel.setWriteCallback(this::onWritable);
+    }
+
+    /**
+     * Registers for reading, on the connection's loop thread. From then on its events run on
+     * that thread, which may not be ours: set every callback first.
+     */
+    void start() {
+        loop.runInLoop(() -> {
+            try {
+                channel.enableReading();
+            } catch (IOException e) {
+                onError(e);
+            }
+        });
+    }
+
+    long id() {
+        return id;
+    }
+
+    /** Who is on the other end. */
+    InetAddress peerAddress() {
+        return socket.address();
+    }
+
+    void setCloseCallback(Consumer<Connection> closeCallback) {
+        this.closeCallback = closeCallback;
+    }
+
+    void setMessageCallback(MessageCallback messageCallback) {
+        this.messageCallback = messageCallback;
+    }
+
+    void setEndOfStreamCallback(Consumer<Connection> endOfStreamCallback) {
+        this.endOfStreamCallback = endOfStreamCallback;
+    }
+
+    void setWriteCompleteCallback(Consumer<Connection> writeCompleteCallback) {
+        this.writeCompleteCallback = writeCompleteCallback;
+    }
+
+    void setHighWaterMarkCallback(Consumer<Connection> highWaterMarkCallback, int highWaterMark) {
+        this.highWaterMarkCallback = highWaterMarkCallback;
+        this.highWaterMark = highWaterMark;
+    }
+
+    void setLowWaterMarkCallback(Consumer<Connection> lowWaterMarkCallback, int lowWaterMark) {
+        this.lowWaterMarkCallback = lowWaterMarkCallback;
+        this.lowWaterMark = lowWaterMark;
+    }
+
+    Object context() {
+        return context;
+    }
+
+    void setContext(Object context) {
+        this.context = context;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** When bytes last went in or out: the idle timeout starts from here. */
+    Timestamp lastActivity() {
+        return new Timestamp(lastActivityNanos);
+    }
+
+    /** How many sends came after the connection had closed and were dropped. */
+    long lateSends() {
+        return lateSends;
+    }
+
+    /** The most bytes ever waiting in this connection's output buffer. */
+    int peakOutputBytes() {
+        return peakOutputBytes;
+    }
+
+    /** Backpressure: take no more requests from this peer until we may again. */
+    void stopReading() {
+        try {
+            channel.disableReading();
+        } catch (IOException e) {
+            onError(e);
+        }
+    }
+
+    void startReading() {
+        try {
+            channel.enableReading();
+        } catch (IOException e) {
+            onError(e);
+        }
+    }
+
+    boolean isReading() {
+        return channel.isReading();
+    }
+
+    /**
+     * Sends one message, framed. It joins the output buffer; if nothing was waiting before it we
+     * write at once (no trip through select), and whatever the kernel does not take now is
+     * written when the socket becomes writable. Never blocks, never spins, never throws: a
+     * worker may still hold a connection that its IO loop has closed, and its late reply
+     * has nobody to go to. Safe from any thread: a worker's send is handed to the loop.
+     */
+    void send(byte[] message) {
+        if (loop.isInLoopThread()) {
+            sendInLoop(message); // the common case, with no task and no allocation
+        } else {
+            loop.queueInLoop(() -> sendInLoop(message));
+        }
+    }
+
+    private void sendInLoop(byte[] message) {
+        if (closed) {
+            lateSends++; // volatile read-modify-write, safe with a single writer
+            return;
+        }
+        outputBuffer.appendMessage(message);
+        int queued = outputBuffer.readableBytes();
+        if (queued > peakOutputBytes) {
+            peakOutputBytes = queued;
+        }
+        if (!aboveHighWaterMark && queued >= highWaterMark) {
+            aboveHighWaterMark = true;
+            highWaterMarkCallback.accept(this);
+        }
+        if (!channel.isWriting() && !inReadRound) { // in a read round, onMessage flushes once at the end
+            try {
+                flush();
+            } catch (IOException e) {
+                onError(e);
+            }
+        }
+    }
+
+    /** The write callback: the socket can take more. */
+    private void onWritable() {
+        try {
+            flush();
+        } catch (IOException e) {
+            onError(e);
+        }
+    }
+
+    /** Writes what the kernel takes; asks for write events only while bytes remain. */
+    private void flush() throws IOException {
+        while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
+            lastActivityNanos = loop.now().nanos(); // until the buffer is empty or the kernel's is full
+        }
+        if (aboveHighWaterMark && outputBuffer.readableBytes() < lowWaterMark) {
+            aboveHighWaterMark = false;
+            lowWaterMarkCallback.accept(this);
+        }
+        if (outputBuffer.readableBytes() > 0) {
+            if (!channel.isWriting()) {
+                channel.enableWriting();
+            }
+            return;
+        }
+        if (channel.isWriting()) {
+            channel.disableWriting(); // empty: stop asking, or every select reports us again
+        }
+        writeCompleteCallback.accept(this);
+        if (closeAfterFlush) {
+            end();
+        }
+    }
+
+    /**
+     * The read callback. What arrives is parsed where it lands: with nothing left over from
+     * before, a read goes into the loop's spare buffer and whole messages are taken from there,
+     * so only an unfinished message is ever copied into this connection's own buffer. Replies
+     * sent meanwhile are batched and written once the reading is done: one write per round,
+     * not one per message.
+     */
+    private void onMessage() {
+        inReadRound = true;
+        try {
+            // Read again only while a read fills all the room it was given: a shorter one
+            // has emptied the socket, and asking once more would only cost a system call
+            // that returns 0. More that arrives later makes the socket ready again.
+            while (isReading()) {
+                boolean buffered = inputBuffer.readableBytes() > 0;
+                int room = EventLoop.READ_SPARE_BYTES
+                        + (buffered ? Math.min(inputBuffer.writableBytes(), EventLoop.READ_SPARE_BYTES) : 0);
+                int n = buffered ? readIntoBuffer() : readIntoSpare();
+                if (n == 0) {
+                    break;
+                }
+                lastActivityNanos = loop.now().nanos();
+                if (n == -1) { // EOF: the peer has finished sending, but may still read
+                    onEndOfStream();
+                    return;
+                }
+                if (ended || n < room) {
+                    return; // a protocol error closed the connection, or the socket is empty
+                }
+            }
+        } catch (IOException e) { // an error, e.g. a reset
+            onError(e);
+        } finally {
+            inReadRound = false;
+            flushBatch();
+        }
+    }
+
+    /** Nothing buffered: read into the spare, take the messages there, keep only the rest. */
+    private int readIntoSpare() throws IOException {
+        ByteBuffer spare = loop.readSpare();
+        spare.clear();
+        int n = socket.read(spare);
+        if (n > 0) {
+            spare.flip();
+            if (takeMessages(spare) && spare.hasRemaining()) {
+                inputBuffer.append(spare); // an unfinished message waits for the next read
+            }
+        }
+        return n;
+    }
+
+    /** Part of a message is buffered: a scattering read continues it in place. */
+    private int readIntoBuffer() throws IOException {
+        int n = inputBuffer.readFrom(socket, loop.readSpare());
+        if (n > 0) {
+            ByteBuffer readable = inputBuffer.readable();
+            int start = readable.position();
+            if (takeMessages(readable)) {
+                inputBuffer.retrieve(readable.position() - start); // one index move per read, no shift
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Hands every whole message in {@code data} to the callback, moving its position past them;
+     * a partial one stays. Returns false if a bad length closed the connection.
+     */
+    private boolean takeMessages(ByteBuffer data) {
+        int position = data.position();
+        // Never decode a header before all 4 of its bytes have arrived.
+        while (data.limit() - position >= Buffer.HEADER_BYTES) {
+            int length = data.getInt(position); // big-endian, a ByteBuffer's default
+            if (length < 0 || length > maxFrame) {
+                System.err.println("closing " + socket + ": frame length " + length + " is outside 0.." + maxFrame);
+                end();
+                return false;
+            }
+            if (data.limit() - position - Buffer.HEADER_BYTES < length) {
+                break; // the body is still on its way
+            }
+            byte[] message = new byte[length];
+            data.get(position + Buffer.HEADER_BYTES, message); // the one copy the byte[] API needs
+            position += Buffer.HEADER_BYTES + length;
+            data.position(position); // before the callback: it may close us, or read more
+            try {
+                messageCallback.onMessage(this, message);
+            } catch (IOException e) {
+                onError(e);
+                return false;
+            }
+            if (ended) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** After a read round: write the replies it queued, in one go. */
+    private void flushBatch() {
+        if (!ended && outputBuffer.readableBytes() > 0 && !channel.isWriting()) {
+            onWritable(); // what the write callback does: flush, and end the connection if that fails
+        }
+    }
+
+    /** The peer closed its side in order (half-close): send what is queued, then close. */
+    private void onEndOfStream() throws IOException {
+        channel.disableReading(); // end of stream stays readable: stop asking
+        // Replies to what the peer sent may still be in the making on a worker: whoever makes
+        // them decides when the connection may close.
+        endOfStreamCallback.accept(this);
+    }
+
+    /** Closes the connection once every queued reply has been written; at once if none is. */
+    void closeWhenFlushed() {
+        loop.runInLoop(this::closeWhenFlushedInLoop);
+    }
+
+    private void closeWhenFlushedInLoop() {
+        if (outputBuffer.readableBytes() == 0) {
+            end();
+            return;
+        }
+        closeAfterFlush = true; // flush() closes when the buffer drains
+    }
+
+    /** Something broke, e.g. a reset: worth one line naming the peer, once. */
+    private void onError(IOException e) {
+        if (!ended) {
+            System.err.println("closing " + socket + ": " + e.getMessage());
+            end();
+        }
+    }
+
+    /**
+     * Shutdown: takes in what the peer has sent so far (requests already in the socket are
+     * served), then reads no more. Replies still go out.
+     */
+    void finishReading() {
+        loop.runInLoop(() -> {
+            if (!ended && isReading()) {
+                onMessage();
+                if (!ended && isReading()) {
+                    stopReading();
+                }
+            }
+        });
+    }
+
+    /** Shutdown out of time: ends the connection now and tells how many bytes it leaves unsent. */
+    CompletableFuture<Integer> abandon() {
+        CompletableFuture<Integer> unsent = new CompletableFuture<>();
+        loop.runInLoop(() -> {
+            int left = ended ? 0 : outputBuffer.readableBytes();
+            end();
+            unsent.complete(left);
+        });
+        return unsent;
+    }
+
+    /** Ends the connection now, whatever is queued: e.g. it has been idle too long. */
+    void forceClose() {
+        loop.runInLoop(this::end);
+    }
+
+    /** Tells the owner, once, that this connection is over: a read and a write may both fail. */
+    private void end() {
+        if (!ended) {
+            ended = true;
+            closeCallback.accept(this);
+        }
+    }
+
+    /**
+     * Takes the channel out of its loop, then closes the socket, once. On the loop's thread,
+     * or by the owner once no thread runs the loop.
+     */
+    void close() {
+        if (!closed) {
+            closed = true;
+            channel.remove(); // first: from now on no event of ours reaches a callback
+            socket.close();
+        }
+    }
+
+    /** What the server does with each whole message; business code may do IO of its own, hence the throws. */
+    @FunctionalInterface
+    interface MessageCallback {
+        void onMessage(Connection connection, byte[] message) throws IOException;
+    }
+}

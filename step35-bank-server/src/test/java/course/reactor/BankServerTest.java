@@ -1,0 +1,150 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.Frames;
+import course.toolkit.ServerProcess;
+import course.toolkit.TestClient;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The bank's protocol end to end, over real loopback TCP: each test gets a fresh bank. */
+class BankServerTest {
+    private BankServer bank;
+    private LoopThread serving;
+
+    @BeforeEach
+    void openTheBank() throws Exception {
+        bank = TestBank.server(2, 2, TestBank.ledger("alice", "bob"));
+        serving = new LoopThread(bank);
+    }
+
+    @AfterEach
+    void closeTheBank() throws Exception {
+        serving.close();
+    }
+
+    @Test
+    void logsInWithTheRightPasswordOnlyAndKeepsTheConnectionAfterAFailure() throws Exception {
+        try (BankClient client = connect()) {
+            assertThat(client.command("LOGIN alice wrong-secret")).isEqualTo("ERR AUTH bad user or password");
+            assertThat(client.command("LOGIN mallory alice-secret")).isEqualTo("ERR AUTH bad user or password");
+            assertThat(client.command("LOGIN alice alice-secret")).isEqualTo("OK welcome alice");
+            assertThat(client.command("LOGIN bob bob-secret")).isEqualTo("ERR LOGIN already logged in as alice");
+        }
+    }
+
+    @Test
+    void answersTheBalanceInWholeCents() throws Exception {
+        try (BankClient alice = connect().loginAs("alice")) {
+            assertThat(alice.command("BALANCE")).isEqualTo("OK 100000");
+            assertThat(alice.command("balance")).as("command words in any case").isEqualTo("OK 100000");
+        }
+    }
+
+    @Test
+    void aTransferMovesMoneyBetweenBothAccounts() throws Exception {
+        try (BankClient alice = connect().loginAs("alice");
+             BankClient bob = connect().loginAs("bob")) {
+            assertThat(alice.command("TRANSFER bob 2500")).as("alice's new balance").isEqualTo("OK 97500");
+            assertThat(bob.command("BALANCE")).isEqualTo("OK 102500");
+            assertThat(bob.command("TRANSFER alice 500")).isEqualTo("OK 102000");
+            assertThat(alice.command("BALANCE")).isEqualTo("OK 98000");
+        }
+    }
+
+    @Test
+    void refusesBadTransfersWithTheirCodeAndKeepsTheConnection() throws Exception {
+        try (BankClient alice = connect().loginAs("alice")) {
+            assertThat(alice.command("TRANSFER bob 100001")).isEqualTo("ERR FUNDS balance 100000 is less than 100001");
+            assertThat(alice.command("TRANSFER carol 1")).isEqualTo("ERR ACCOUNT no such account: carol");
+            assertThat(alice.command("TRANSFER bob 12.50")).startsWith("ERR ARG the amount is a whole number of cents");
+            assertThat(alice.command("TRANSFER bob -5")).startsWith("ERR ARG the amount is a whole number of cents");
+            assertThat(alice.command("TRANSFER bob 0")).isEqualTo("ERR ARG the amount must be at least 1 cent");
+            assertThat(alice.command("TRANSFER alice 5")).isEqualTo("ERR ARG cannot transfer to yourself");
+            assertThat(alice.command("TRANSFER bob")).isEqualTo("ERR ARG usage: TRANSFER <to-user> <cents>");
+            assertThat(alice.command("BALANCE now")).isEqualTo("ERR ARG usage: BALANCE");
+            assertThat(alice.command("BALANCE")).as("nothing moved").isEqualTo("OK 100000");
+        }
+    }
+
+    @Test
+    void beforeLoginOnlyLoginAndHeartbeatAreServed() throws Exception {
+        try (BankClient client = connect()) {
+            assertThat(client.command("BALANCE")).isEqualTo("ERR LOGIN login first");
+            assertThat(client.command("TRANSFER bob 1")).isEqualTo("ERR LOGIN login first");
+            assertThat(client.command("LOGOUT")).isEqualTo("ERR LOGIN login first");
+            assertThat(client.command("HEARTBEAT")).isEqualTo("OK");
+            assertThat(client.command("LOGIN alice")).isEqualTo("ERR ARG usage: LOGIN <user> <password>");
+        }
+    }
+
+    @Test
+    void anUnknownOrEmptyOrNonUtf8CommandGetsErrUnknownAndKeepsTheConnection() throws Exception {
+        try (BankClient client = connect()) {
+            assertThat(client.command("WITHDRAW 100")).isEqualTo(
+                    "ERR UNKNOWN no command WITHDRAW; try LOGIN, BALANCE, TRANSFER, HEARTBEAT, LOGOUT");
+            assertThat(client.command("")).isEqualTo("ERR UNKNOWN empty command");
+            client.raw().sendFrame(new byte[] {(byte) 0xC3, (byte) 0x28}); // not UTF-8
+            assertThat(client.reply()).isEqualTo("ERR UNKNOWN a command is UTF-8 text");
+            assertThat(client.command("HEARTBEAT")).isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void logoutSaysByeThenClosesAndAnswersNothingSentAfterIt() throws Exception {
+        try (BankClient alice = connect().loginAs("alice")) {
+            alice.send("LOGOUT");
+            alice.send("BALANCE"); // already on its way: dropped
+            assertThat(alice.reply()).isEqualTo("OK bye");
+            assertThat(alice.raw().awaitEof()).as("closed once the reply was out").isTrue();
+        }
+        Await.until("the session to be gone", () -> bank.server().connectionCount() == 0);
+    }
+
+    @Test
+    void commandsSplitIntoOneByteWritesAreAnsweredWholeAndInOrder() throws Exception {
+        ByteArrayOutputStream commands = new ByteArrayOutputStream();
+        for (String command : new String[] {"LOGIN bob bob-secret", "BALANCE", "HEARTBEAT"}) {
+            commands.write(Frames.encode(command.getBytes(StandardCharsets.UTF_8)));
+        }
+        try (BankClient bob = connect()) {
+            for (byte b : commands.toByteArray()) {
+                bob.raw().send(new byte[] {b});
+            }
+            assertThat(bob.reply()).isEqualTo("OK welcome bob");
+            assertThat(bob.reply()).isEqualTo("OK 100000");
+            assertThat(bob.reply()).isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void aFramingErrorClosesOnlyThatConnection() throws Exception {
+        try (BankClient steady = connect().loginAs("alice");
+             TestClient broken = TestClient.connect("127.0.0.1", bank.address().port())) {
+            broken.send(Frames.header(-1));
+            assertThat(broken.awaitEof()).as("a negative length ends that connection").isTrue();
+            assertThat(steady.command("BALANCE")).isEqualTo("OK 100000");
+        }
+    }
+
+    @Test
+    void theLogNamesARefusedLoginButNeverAPassword() throws Exception {
+        try (ServerProcess server = ServerProcess.startMain(Main.class);
+             BankClient client = BankClient.connect(server.connect())) {
+            assertThat(client.command("LOGIN alice hunter2")).isEqualTo("ERR AUTH bad user or password");
+            assertThat(client.command("LOGIN alice alice-secret")).isEqualTo("OK welcome alice");
+            Await.until("both logins in the log", () -> server.stderr().contains("alice logged in from 127.0.0.1:"));
+            assertThat(server.stderr()).contains("login refused from 127.0.0.1:" + client.raw().localPort() + " for user alice")
+                    .doesNotContain("hunter2").doesNotContain("alice-secret");
+        }
+    }
+
+    private BankClient connect() throws Exception {
+        return BankClient.connect(bank.address().port());
+    }
+}

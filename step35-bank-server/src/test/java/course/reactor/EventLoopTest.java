@@ -1,0 +1,215 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import course.toolkit.Await;
+import course.toolkit.TestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class EventLoopTest {
+    private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
+
+    @Test
+    void runsTheCallbacksOfReadyChannelsUntilAskedToStop() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            AtomicInteger accepted = new AtomicInteger();
+            Channel listenChannel = new Channel(loop, listener);
+            listenChannel.setReadCallback(() -> acceptAll(listener, accepted));
+            listenChannel.enableReading();
+
+            LoopThread running = new LoopThread(loop);
+            try (running) {
+                for (int i = 1; i <= 3; i++) {
+                    try (TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+                        int expected = i;
+                        Await.until("connection " + i + " accepted by the loop", () -> accepted.get() == expected);
+                    }
+                }
+                assertThat(running.isRunning()).isTrue();
+            }
+            assertThat(running.isRunning()).as("stop() ended run()").isFalse();
+        }
+    }
+
+    @Test
+    void stopsWhenACallbackAsksItTo() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            Channel listenChannel = new Channel(loop, listener);
+            listenChannel.setReadCallback(() -> {
+                acceptAll(listener, new AtomicInteger());
+                loop.stop();
+            });
+            listenChannel.enableReading();
+
+            try (LoopThread running = new LoopThread(loop);
+                 TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+                assertThat(running.awaitEnd(10_000)).as("run() returned by itself").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void callsTheTimeoutCallbackWhenSelectWaitedInVain() throws Exception {
+        EventLoop loop = new EventLoop();
+        AtomicInteger timeouts = new AtomicInteger();
+        loop.setTimeoutCallback(5, timeouts::incrementAndGet);
+        try (LoopThread running = new LoopThread(loop)) {
+            Await.until("three timeouts", () -> timeouts.get() >= 3);
+        }
+    }
+
+    @Test
+    void runsTasksFromOtherThreadsOnItsOwnThreadInOrder() throws Exception {
+        EventLoop loop = new EventLoop();
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        try (LoopThread running = new LoopThread(loop)) {
+            loop.awaitRunning();
+            for (int i = 0; i < 100; i++) {
+                int task = i;
+                loop.runInLoop(() -> {
+                    order.add(task);
+                    threads.add(Thread.currentThread().getName());
+                });
+            }
+            Await.until("100 tasks", () -> order.size() == 100);
+        }
+        assertThat(order).isSorted().hasSize(100);
+        assertThat(threads).containsExactly("test-event-loop");
+    }
+
+    @Test
+    void aBurstOfTasksCostsOneWakeupWhileTheLoopIsBusy() throws Exception {
+        EventLoop loop = new EventLoop();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        try (LoopThread running = new LoopThread(loop)) {
+            loop.awaitRunning();
+            loop.queueInLoop(() -> { // wakeup 1: the loop leaves select and is then held here
+                started.countDown();
+                awaitQuietly(release);
+            });
+            Await.until("the loop to be busy", () -> started.getCount() == 0);
+            for (int i = 0; i < 1000; i++) {
+                loop.queueInLoop(ran::incrementAndGet); // wakeup 2 for the first; none after
+            }
+            release.countDown();
+            Await.until("1000 tasks", () -> ran.get() == 1000);
+            assertThat(loop.wakeups()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aLoopOnlyMethodCalledFromAnotherThreadFailsLoudly() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            Channel channel = new Channel(loop, listener);
+            try (LoopThread running = new LoopThread(loop)) {
+                loop.awaitRunning();
+                assertThatThrownBy(channel::enableReading)
+                        .isInstanceOf(AssertionError.class)
+                        .hasMessageContaining("updateChannel called on thread ")
+                        .hasMessageContaining("this loop belongs to thread test-event-loop:")
+                        .hasMessageContaining("hand the work over with runInLoop");
+            }
+        }
+    }
+
+    @Test
+    void runsATimerOnceItsClockReachesTheDeadline() throws Exception {
+        AtomicLong fakeNanos = new AtomicLong();
+        EventLoop loop = new EventLoop(fakeNanos::get);
+        AtomicInteger fired = new AtomicInteger();
+        loop.runAfter(Duration.ofSeconds(60), fired::incrementAndGet); // before the loop runs: ours to set up
+        try (LoopThread running = new LoopThread(loop)) {
+            loop.awaitRunning();
+            fakeNanos.set(Duration.ofSeconds(60).toNanos());
+            loop.queueInLoop(() -> { }); // a fake clock wakes nobody: a task does
+            Await.until("the timer", () -> fired.get() == 1);
+        }
+    }
+
+    @Test
+    void aCallbackThatThrowsCostsOnlyItsOwnConnection() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient faulty = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient healthy = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Socket faultySocket = Await.value("the first connection", listener::accept);
+            Socket healthySocket = Await.value("the second connection", listener::accept);
+            Channel broken = new Channel(loop, faultySocket);
+            broken.setReadCallback(() -> {
+                throw new IllegalStateException("a bug in a callback (expected by the test)");
+            });
+            broken.enableReading();
+            AtomicInteger served = new AtomicInteger();
+            Channel working = new Channel(loop, healthySocket);
+            working.setReadCallback(() -> {
+                readSome(healthySocket);
+                served.incrementAndGet();
+            });
+            working.enableReading();
+
+            LoopThread running = new LoopThread(loop);
+            try (running) {
+                faulty.send(new byte[] {1});
+                assertThat(faulty.awaitEof()).as("the failing connection is closed").isTrue();
+                healthy.send(new byte[] {2});
+                Await.until("the other connection to be served", () -> served.get() >= 1);
+                assertThat(running.isRunning()).as("the loop survived").isTrue();
+            }
+            healthySocket.close();
+        }
+    }
+
+    @Test
+    void aLoopStoppedBeforeItRunsReturnsAtOnce() throws Exception {
+        EventLoop loop = new EventLoop();
+        loop.stop();
+        try (LoopThread running = new LoopThread(loop)) {
+            assertThat(running.awaitEnd(10_000)).isTrue();
+        }
+    }
+
+    private static void acceptAll(Socket listener, AtomicInteger accepted) {
+        try {
+            for (Socket client = listener.accept(); client != null; client = listener.accept()) {
+                accepted.incrementAndGet();
+                client.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void readSome(Socket socket) {
+        try {
+            socket.read(ByteBuffer.allocate(64));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

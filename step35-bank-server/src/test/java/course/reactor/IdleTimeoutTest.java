@@ -1,0 +1,73 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.ServerProcess;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Idle sessions are closed, sessions that send heartbeats (心跳) are not: first on a fake clock, then for real. */
+class IdleTimeoutTest {
+    @Test
+    void closesTheIdleSessionAndKeepsTheOneSendingHeartbeatsOnAFakeClock() throws Exception {
+        AtomicLong fakeNanos = new AtomicLong();
+        BankServer bank = new BankServer(new InetAddress("127.0.0.1", 0), 1 << 20, 1, 2,
+                TestBank.ledger("alice", "bob"), fakeNanos::get);
+        bank.setIdleTimeout(Duration.ofSeconds(60));
+        try (LoopThread running = new LoopThread(bank);
+             BankClient idle = BankClient.connect(bank.address().port());
+             BankClient beating = BankClient.connect(bank.address().port())) {
+            Await.until("both connections", () -> bank.server().connectionCount() == 2);
+            idle.loginAs("alice"); // both active at second 0
+            // The loop notes activity just after its write returns, so the idle client may see
+            // its reply before the loop has read the clock. Both clients share the one IO loop:
+            // once the other client's reply is back, the idle client's write has finished.
+            beating.loginAs("bob");
+
+            fakeNanos.set(seconds(30));
+            assertThat(beating.command("HEARTBEAT")).isEqualTo("OK");
+            // Second 61: the heartbeat wakes the loop (a fake clock wakes nobody), and its timers
+            // are due: the idle client has been quiet for 61 s, the beating one for 31.
+            fakeNanos.set(seconds(61));
+            assertThat(beating.command("HEARTBEAT")).isEqualTo("OK");
+
+            assertThat(idle.raw().awaitEof()).as("the idle session was closed").isTrue();
+            assertThat(beating.command("BALANCE")).as("the beating session was kept, still logged in")
+                    .isEqualTo("OK 100000");
+            Await.until("one connection left", () -> bank.server().connectionCount() == 1);
+        }
+    }
+
+    @Test
+    void theRealServerClosesASessionIdleForLongerThanOneSecond() throws Exception {
+        try (ServerProcess server = ServerProcess.startMain(Main.class, "--idle-timeout", "1");
+             BankClient idle = BankClient.connect(server.connect());
+             BankClient beating = BankClient.connect(server.connect())) {
+            idle.loginAs("alice");
+            AtomicBoolean idleClosed = new AtomicBoolean();
+            Thread keepBeating = new Thread(() -> {
+                try {
+                    while (!idleClosed.get()) { // heartbeats back to back until the idle one is gone
+                        beating.command("HEARTBEAT");
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError("the beating client lost its connection", e);
+                }
+            }, "heartbeat-client");
+            keepBeating.start();
+
+            assertThat(idle.raw().awaitEof()).as("closed after about a second of silence").isTrue();
+            idleClosed.set(true);
+            keepBeating.join(10_000);
+            assertThat(beating.command("HEARTBEAT")).isEqualTo("OK");
+            Await.until("the log line", () -> server.stderr().contains("idle for 1 s")); // stderr comes through a pipe
+        }
+    }
+
+    private static long seconds(long seconds) {
+        return seconds * 1_000_000_000L;
+    }
+}

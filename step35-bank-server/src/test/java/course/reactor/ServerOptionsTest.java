@@ -1,0 +1,106 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ServerOptionsTest {
+    @Test
+    void defaultsToLoopbackAndTheDocumentedPort() {
+        ServerOptions options = ServerOptions.parse();
+        assertThat(options.host()).isEqualTo("127.0.0.1");
+        assertThat(options.port()).isEqualTo(5005);
+        assertThat(options.maxFrame()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void takesHostThenPort() {
+        ServerOptions options = ServerOptions.parse("0.0.0.0", "0");
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.port()).isZero();
+    }
+
+    @Test
+    void takesASingleNumberAsThePortAndAnythingElseAsTheHost() {
+        assertThat(ServerOptions.parse("6000").port()).isEqualTo(6000);
+        assertThat(ServerOptions.parse("6000").host()).isEqualTo("127.0.0.1");
+        assertThat(ServerOptions.parse("localhost").host()).isEqualTo("localhost");
+        assertThat(ServerOptions.parse("localhost").port()).isEqualTo(5005);
+    }
+
+    @Test
+    void rejectsPortsOutsideTheValidRange() {
+        assertThatThrownBy(() -> ServerOptions.parse("127.0.0.1", "65536")).hasMessage("bad port 65536 (expected 0-65535)");
+        assertThatThrownBy(() -> ServerOptions.parse("127.0.0.1", "-1")).hasMessageStartingWith("bad port -1");
+        assertThatThrownBy(() -> ServerOptions.parse("127.0.0.1", "http")).hasMessageStartingWith("bad port http");
+    }
+
+    @Test
+    void rejectsUnknownOptionsAndExtraArguments() {
+        assertThatThrownBy(() -> ServerOptions.parse("--verbose")).hasMessage("unknown option --verbose");
+        assertThatThrownBy(() -> ServerOptions.parse("a", "1", "b")).hasMessageStartingWith("too many arguments");
+    }
+
+    @Test
+    void takesTheLargestFrameAnywhereOnTheLine() {
+        ServerOptions before = ServerOptions.parse("--max-frame", "100", "7000");
+        assertThat(before.maxFrame()).isEqualTo(100);
+        assertThat(before.port()).isEqualTo(7000);
+        assertThat(ServerOptions.parse("0", "--max-frame", "64").maxFrame()).isEqualTo(64);
+    }
+
+    @Test
+    void rejectsAMissingOrNonPositiveLargestFrame() {
+        assertThatThrownBy(() -> ServerOptions.parse("--max-frame")).hasMessage("--max-frame needs a value");
+        assertThatThrownBy(() -> ServerOptions.parse("--max-frame", "0")).hasMessageStartingWith("bad --max-frame 0");
+        assertThatThrownBy(() -> ServerOptions.parse("--max-frame", "lots")).hasMessageStartingWith("bad --max-frame lots");
+    }
+
+    @Test
+    void takesTheNumberOfIoThreadsDefaultingToTheProcessors() {
+        assertThat(ServerOptions.parse().ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(ServerOptions.parse("--io-threads", "3").ioThreads()).isEqualTo(3);
+        assertThatThrownBy(() -> ServerOptions.parse("--io-threads", "0")).hasMessageStartingWith("bad --io-threads 0");
+    }
+
+    @Test
+    void takesWorkersWhereZeroIsAllowed() {
+        assertThat(ServerOptions.parse().workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(ServerOptions.parse("--workers", "0").workers()).isZero();
+        assertThatThrownBy(() -> ServerOptions.parse("--workers", "-1")).hasMessage("bad --workers -1 (expected 0 or more)");
+    }
+
+    @Test
+    void takesAnIdleTimeoutInSecondsOffByDefault() {
+        assertThat(ServerOptions.parse().idleTimeoutSeconds()).isZero();
+        assertThat(ServerOptions.parse("--idle-timeout", "30").idleTimeoutSeconds()).isEqualTo(30);
+        assertThatThrownBy(() -> ServerOptions.parse("--idle-timeout", "soon")).hasMessageStartingWith("bad --idle-timeout soon");
+    }
+
+    @Test
+    void takesAShutdownTimeoutInSecondsTenByDefault() {
+        assertThat(ServerOptions.parse().shutdownTimeoutSeconds()).isEqualTo(10);
+        assertThat(ServerOptions.parse("--shutdown-timeout", "0").shutdownTimeoutSeconds()).isZero();
+        assertThat(ServerOptions.parse("--shutdown-timeout", "3").shutdownTimeoutSeconds()).isEqualTo(3);
+        assertThatThrownBy(() -> ServerOptions.parse("--shutdown-timeout", "-1"))
+                .hasMessage("bad --shutdown-timeout -1 (expected 0 or more)");
+    }
+
+    @Test
+    void takesAnAccountsFileAndADataDirectoryNoneByDefault() {
+        assertThat(ServerOptions.parse().accountsFile()).isNull();
+        assertThat(ServerOptions.parse().dataDir()).isNull();
+        ServerOptions options = ServerOptions.parse("--accounts", "bank.txt", "--data", "/var/bank");
+        assertThat(options.accountsFile()).isEqualTo(Path.of("bank.txt"));
+        assertThat(options.dataDir()).isEqualTo(Path.of("/var/bank"));
+        assertThatThrownBy(() -> ServerOptions.parse("--data")).hasMessage("--data needs a value");
+    }
+
+    @Test
+    void refusesADataDirectoryWithoutWorkersBecauseTheFsyncWouldRunOnAnIoThread() {
+        assertThatThrownBy(() -> ServerOptions.parse("--data", "d", "--workers", "0"))
+                .hasMessageStartingWith("--data needs --workers 1 or more");
+    }
+}

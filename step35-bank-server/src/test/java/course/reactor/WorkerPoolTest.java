@@ -1,0 +1,124 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.Threads;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Commands on worker threads: a stuck one stalls nobody else, one client's replies keep their order, money adds up. */
+class WorkerPoolTest {
+    private static final String[] USERS = {"alice", "bob", "carol", "dave", "erin"};
+
+    @Test
+    void aTransferStuckOnTheDiskStallsOnlyItsAccountsNotTheIoLoop() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Ledger.Recorder slowDisk = (from, to, cents) -> {
+            if (cents == 777) {
+                stuck.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("the disk wait was interrupted");
+                }
+            }
+        };
+        Ledger ledger = new Ledger(TestBank.accounts("alice", "bob", "carol"), slowDisk);
+        BankServer bank = TestBank.server(1, 3, ledger); // one IO loop for all three clients
+        int port = bank.address().port();
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(port).loginAs("alice");
+             BankClient bob = BankClient.connect(port).loginAs("bob");
+             BankClient carol = BankClient.connect(port).loginAs("carol")) {
+            alice.send("TRANSFER bob 777");
+            Await.until("the transfer to wait for the disk, holding alice's and bob's locks", () -> stuck.getCount() == 0);
+            bob.send("BALANCE"); // a second worker waits for bob's lock
+
+            for (int i = 0; i < 10; i++) { // the IO loop and the third worker still serve carol
+                assertThat(carol.command("HEARTBEAT")).isEqualTo("OK");
+                assertThat(carol.command("TRANSFER dave 1")).isEqualTo("ERR ACCOUNT no such account: dave");
+            }
+
+            release.countDown();
+            assertThat(alice.reply()).isEqualTo("OK 99223");
+            assertThat(bob.reply()).as("the balance after the transfer it waited for").isEqualTo("OK 100777");
+            assertThat(Threads.liveNamed("worker-")).hasSize(3);
+        }
+        assertThat(Threads.liveNamed("worker-")).as("the workers end with the server").isEmpty();
+    }
+
+    @Test
+    void repliesOfOneConnectionKeepTheirOrder() throws Exception {
+        BankServer bank = TestBank.server(2, 4, TestBank.ledger("alice", "bob"));
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
+            for (int i = 0; i < 250; i++) { // pipelined: 500 commands before the first reply is read
+                alice.send("TRANSFER bob 1");
+                alice.send("BALANCE");
+            }
+            for (int i = 1; i <= 250; i++) {
+                String balance = "OK " + (TestBank.OPENING_CENTS - i);
+                assertThat(alice.reply()).as("transfer %d", i).isEqualTo(balance);
+                assertThat(alice.reply()).as("balance after transfer %d", i).isEqualTo(balance);
+            }
+        }
+    }
+
+    @Test
+    void fiftyClientsMakingAThousandRandomTransfersAtOnceKeepTheTotal() throws Exception {
+        Ledger ledger = TestBank.ledger(USERS);
+        long total = ledger.total();
+        BankServer bank = TestBank.server(2, 4, ledger);
+        ExecutorService clients = Executors.newFixedThreadPool(50);
+        try (LoopThread running = new LoopThread(bank)) {
+            List<Future<List<String>>> replies = new ArrayList<>();
+            for (int c = 0; c < 50; c++) {
+                int seed = c;
+                replies.add(clients.submit(() -> randomTransfers(bank.address().port(), seed, 20)));
+            }
+            List<String> all = new ArrayList<>();
+            for (Future<List<String>> reply : replies) {
+                all.addAll(reply.get(30, TimeUnit.SECONDS));
+            }
+
+            assertThat(all).hasSize(1000).allMatch(reply -> reply.matches("OK \\d+|ERR FUNDS .*"));
+            assertThat(all).as("some transfers go through").anyMatch(reply -> reply.startsWith("OK"));
+            assertThat(ledger.total()).isEqualTo(total);
+            long sumOfBalances = 0;
+            for (String user : USERS) {
+                try (BankClient owner = BankClient.connect(bank.address().port()).loginAs(user)) {
+                    sumOfBalances += Long.parseLong(owner.command("BALANCE").substring(3));
+                }
+            }
+            assertThat(sumOfBalances).as("the balances the clients see").isEqualTo(total);
+        } finally {
+            clients.shutdownNow();
+            assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** One client logged in as one of the users, sending {@code count} transfers to the others. */
+    private static List<String> randomTransfers(int port, int seed, int count) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        String user = USERS[seed % USERS.length];
+        List<String> replies = new ArrayList<>();
+        try (BankClient client = BankClient.connect(port).loginAs(user)) {
+            for (int i = 0; i < count; i++) {
+                String to = USERS[(seed + 1 + random.nextInt(USERS.length - 1)) % USERS.length];
+                replies.add(client.command("TRANSFER " + to + " " + (1 + random.nextInt(60_000))));
+            }
+        }
+        return replies;
+    }
+}
