@@ -2,6 +2,7 @@ package course.reactor;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in the order given, on a shared ThreadPool. One per connection keeps
@@ -12,8 +13,8 @@ final class SerialExecutor {
     private final ThreadPool pool;
     /** Guarded by this. */
     private final Deque<Runnable> tasks = new ArrayDeque<>();
-    /** Guarded by this: a pool thread is draining our tasks. */
-    private boolean draining;
+    /** Guarded by this: a turn of ours is queued on the pool or running. */
+    private boolean scheduled;
 
     SerialExecutor(ThreadPool pool) {
         this.pool = pool;
@@ -22,29 +23,42 @@ final class SerialExecutor {
     void execute(Runnable task) {
         synchronized (this) {
             tasks.addLast(task);
-            if (draining) {
-                return; // the running drain will get to it, in order
+            if (scheduled) {
+                return; // the turn in progress will get to it, in order
             }
-            draining = true;
+            scheduled = true;
         }
-        pool.submit(this::drain);
+        pool.submit(this::runTurn);
     }
 
-    private void drain() {
+    /**
+     * One turn: the oldest task, then back to the end of the pool's queue if more are waiting.
+     * One task per turn, not all of them: a client that pipelines a thousand requests would
+     * otherwise keep a worker to itself while everyone else's requests wait.
+     */
+    private void runTurn() {
         while (true) {
             Runnable task;
             synchronized (this) {
-                task = tasks.pollFirst();
-                if (task == null) {
-                    draining = false;
-                    return;
-                }
+                task = tasks.pollFirst(); // never null: a turn is scheduled only while tasks wait
             }
             try {
                 task.run();
             } catch (RuntimeException e) {
                 // One failed task must not stall the ones queued behind it.
                 System.err.println(Thread.currentThread().getName() + ": task failed: " + e);
+            }
+            synchronized (this) {
+                if (tasks.isEmpty()) {
+                    scheduled = false;
+                    return;
+                }
+            }
+            try {
+                pool.submit(this::runTurn);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The pool is stopping and finishes what it has: finish ours here, in order.
             }
         }
     }

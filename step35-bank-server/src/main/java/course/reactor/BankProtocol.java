@@ -62,8 +62,10 @@ final class BankProtocol {
             return "ERR LOGIN already logged in as " + session.user();
         }
         if (!ledger.authenticate(user, password)) {
-            // The log names the peer and the user it tried, never the password.
-            System.err.println("login refused from " + session.peer() + " for user " + user);
+            // The log names the peer and the user it tried, never the password. A name that is
+            // nobody's is not repeated: it may be a password typed into the wrong field, or junk.
+            System.err.println("login refused from " + session.peer() + " for "
+                    + (ledger.hasAccount(user) ? "user " + user : "an unknown user"));
             return "ERR AUTH bad user or password"; // not which of the two: no help for guessing
         }
         session.login(user);

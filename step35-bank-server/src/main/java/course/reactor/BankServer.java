@@ -3,7 +3,9 @@ package course.reactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +20,14 @@ final class BankServer {
     static final int HIGH_WATER_MARK = 1 << 20;
     /** ...and below this much, read them again. */
     static final int LOW_WATER_MARK = 256 << 10;
+    /**
+     * Above this many commands of one connection waiting for or on the workers, stop reading its
+     * socket. The output's water marks cannot see a client that pipelines commands faster than
+     * the disk takes them: its replies trickle out, but its queue of commands would grow without
+     * bound. Reading stops within one read round of the mark, and resumes once the workers have
+     * caught up to half of it.
+     */
+    static final int MAX_COMMANDS_IN_WORK = 64;
 
     private final TcpServer server;
     private final BankProtocol protocol;
@@ -25,6 +35,10 @@ final class BankServer {
     private final ThreadPool workers;
     /** Commands handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
     private final LongAdder requestsInWork = new LongAdder();
+    /** One callback object for every connection, made once. */
+    private final Consumer<Connection> resumeWhenCaughtUp = this::resumeWhenCaughtUp;
+    /** Set by close(): from then on the TcpServer decides about reading, and we resume nobody. */
+    private volatile boolean closing;
 
     /** Listens at once (port 0 picks a free port); start() then serves. */
     BankServer(InetAddress address, int maxFrame, int ioThreads, int workerThreads, Ledger ledger) throws IOException {
@@ -52,37 +66,60 @@ final class BankServer {
             client = new Client(new Session(connection.peerAddress().toString()),
                     workers == null ? null : new SerialExecutor(workers));
             connection.setContext(client);
+            connection.setWriteCompleteCallback(resumeWhenCaughtUp);
         }
-        if (client.commands() == null) {
-            answer(connection, client.session(), message);
+        int inWork = client.inWork.incrementAndGet();
+        if (client.commands == null) {
+            answer(connection, client, message);
             return;
         }
-        Session session = client.session();
         requestsInWork.increment();
-        client.commands().execute(() -> {
+        if (inWork >= MAX_COMMANDS_IN_WORK && connection.isReading()) {
+            connection.stopReading();
+            client.pausedForWork = true;
+        }
+        Client queuedFor = client;
+        client.commands.execute(() -> {
             try {
-                answer(connection, session, message);
+                answer(connection, queuedFor, message);
             } finally {
                 requestsInWork.decrement();
             }
         });
     }
 
-    /** The client has finished sending: close once the replies to what it sent are out. */
-    private void onEndOfStream(Connection connection) {
+    /**
+     * On the IO thread, each time a connection's replies are all written: if we stopped reading
+     * it for having too many commands in work and the workers have caught up, read again. Every
+     * command's reply comes through here, so the last one to finish cannot be missed.
+     */
+    private void resumeWhenCaughtUp(Connection connection) {
         Client client = (Client) connection.context();
-        if (client == null || client.commands() == null) {
-            connection.closeWhenFlushed(); // nothing of it is waiting on a worker
-        } else {
-            client.commands().execute(connection::closeWhenFlushed); // behind its pending replies, in order
+        if (client.pausedForWork && client.inWork.get() <= MAX_COMMANDS_IN_WORK / 2 && !closing) {
+            client.pausedForWork = false;
+            connection.startReading();
         }
     }
 
-    private void answer(Connection connection, Session session, byte[] command) {
+    /** The client has finished sending: close once the replies to what it sent are out. */
+    private void onEndOfStream(Connection connection) {
+        Client client = (Client) connection.context();
+        if (client == null || client.commands == null) {
+            connection.closeWhenFlushed(); // nothing of it is waiting on a worker
+        } else {
+            client.commands.execute(connection::closeWhenFlushed); // behind its pending replies, in order
+        }
+    }
+
+    private void answer(Connection connection, Client client, byte[] command) {
+        Session session = client.session;
         if (session.isOver()) {
+            client.inWork.decrementAndGet();
             return; // sent after LOGOUT: the connection is closing
         }
         String reply = protocol.handle(session, command);
+        // Counted down before the reply goes: when the loop has written it, it sees the new count.
+        client.inWork.decrementAndGet();
         // From a worker thread: the connection hands the reply to its IO loop, and if the
         // client is gone by now it drops the reply.
         connection.send(reply.getBytes(StandardCharsets.UTF_8));
@@ -138,10 +175,16 @@ final class BankServer {
      * then closed; see TcpServer.close(). From any thread but the server's own.
      */
     void close() {
+        closing = true;
         server.close();
         if (workers != null) {
             workers.stop(); // idle by now, or stopped by finishRequests: this only joins the threads
         }
+    }
+
+    /** Commands read and not answered yet, over all connections; for tests and monitoring. */
+    long requestsInWork() {
+        return requestsInWork.sum();
     }
 
     /** The server underneath, for tests and monitoring. */
@@ -149,7 +192,19 @@ final class BankServer {
         return server;
     }
 
-    /** What the bank keeps per connection: its session, and its queue of commands on the workers (null with none). */
-    private record Client(Session session, SerialExecutor commands) {
+    /** What the bank keeps per connection (its context). */
+    private static final class Client {
+        final Session session;
+        /** Its queue of commands on the workers; null with --workers 0. */
+        final SerialExecutor commands;
+        /** Commands read and not answered yet: the IO thread counts up, the workers down. */
+        final AtomicInteger inWork = new AtomicInteger();
+        /** IO thread only: we stopped reading it for having MAX_COMMANDS_IN_WORK in work. */
+        boolean pausedForWork;
+
+        Client(Session session, SerialExecutor commands) {
+            this.session = session;
+            this.commands = commands;
+        }
     }
 }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every transfer, one line each, appended to {@code DIR/journal.txt} and forced to the disk
@@ -16,9 +18,10 @@ import java.nio.file.StandardOpenOption;
  * TRANSFER bob alice 100
  * </pre>
  * The balances are not stored: on start the server takes the opening balances from its accounts
- * and replays the journal on top. A crash in the middle of a write leaves a torn last line; replay
- * cuts it off, since that transfer was never acknowledged. A bad line anywhere else is damage we
- * cannot explain, and the server refuses to start rather than guess.
+ * and replays the journal on top. Each line goes out in one write that ends with its newline, and
+ * the next starts only after the force, so a crash can only leave bytes without a newline at the
+ * end: replay cuts them off, since that transfer was never acknowledged. A line with its newline
+ * that does not parse is damage we cannot explain, and the server refuses to start rather than guess.
  */
 final class Journal implements Ledger.Recorder, AutoCloseable {
     static final String FILE_NAME = "journal.txt";
@@ -26,8 +29,10 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    /** Guarded by this: appending before the replay would glue new lines to a torn one. */
-    private boolean replayed;
+    /** Appending before the replay would glue new lines to a torn one. Volatile: set by replay, unlocked. */
+    private volatile boolean replayed;
+    /** Guarded by this. Set once a record failed: the end of the file is no longer known, append nothing. */
+    private boolean failed;
 
     private Journal(Path file, FileChannel channel) {
         this.file = file;
@@ -36,12 +41,19 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
 
     /** Opens (or creates) the journal in {@code dir}; replay() must come before the first record(). */
     static Journal open(Path dir) throws IOException {
+        List<Path> created = new ArrayList<>();
+        for (Path missing = dir.toAbsolutePath(); missing != null && Files.notExists(missing); missing = missing.getParent()) {
+            created.add(missing);
+        }
         Files.createDirectories(dir);
+        for (Path directory : created) {
+            forceDirectory(directory.getParent()); // a new directory's name is in its parent, as a file's is
+        }
         Path file = dir.resolve(FILE_NAME);
-        boolean created = Files.notExists(file);
+        boolean createdFile = Files.notExists(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        if (created) {
+        if (createdFile) {
             forceDirectory(dir); // a new file's name is in the directory, which has its own disk blocks
         }
         return new Journal(file, channel);
@@ -57,51 +69,45 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
 
     /**
      * Gives every transfer in the file to {@code ledger}, oldest first, and returns how many.
-     * A torn last line is logged, cut off the file, and forgotten; any other bad line, or a
-     * transfer the accounts cannot take, is an IOException naming the line.
+     * Bytes after the last newline are a torn write: logged, cut off the file, and forgotten. A
+     * line with its newline that is not a transfer (blank lines and CRLF included: this class
+     * never writes them), or a transfer the accounts cannot take, is an IOException naming the line.
+     *
+     * <p>Not synchronized: ledger.replay takes account locks, while record() is called with
+     * account locks held and then takes this monitor; holding it here would take them the other
+     * way round. Replay runs once, before the server listens, so no record() runs meanwhile.
      */
-    synchronized int replay(Ledger ledger) throws IOException {
+    int replay(Ledger ledger) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         int lineStart = 0;
-        int lineNumber = 0;
-        int replayedLines = 0;
-        long goodLength = 0; // the file up to the end of the last good line
+        int lines = 0;
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] != '\n') {
                 continue;
             }
-            lineNumber++;
-            String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
-            boolean last = i == bytes.length - 1;
-            String[] transfer = parse(line);
-            if (transfer == null && last) {
-                System.err.println(file + " line " + lineNumber + ": ignored a torn last line (a crash while writing it)");
-                break;
-            }
+            lines++;
+            String[] transfer = parse(new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8));
             if (transfer == null) {
-                throw new IOException(file + " line " + lineNumber + ": not a transfer; the journal is damaged");
+                throw new IOException(file + " line " + lines + ": not a transfer; the journal is damaged");
             }
             try {
                 ledger.replay(transfer[0], transfer[1], Ledger.parseCents(transfer[2]));
             } catch (BankException e) {
-                throw new IOException(file + " line " + lineNumber + ": does not fit the accounts ("
+                throw new IOException(file + " line " + lines + ": does not fit the accounts ("
                         + e.getMessage() + "); was it written with other accounts?", e);
             }
-            replayedLines++;
             lineStart = i + 1;
-            goodLength = lineStart;
         }
-        if (goodLength == lineStart && lineStart < bytes.length && bytes[bytes.length - 1] != '\n') {
-            System.err.println(file + " line " + (lineNumber + 1) + ": ignored a torn last line without its newline"
+        if (lineStart < bytes.length) {
+            // Even if it parses: without its newline the write did not finish, so it was never forced nor acknowledged.
+            System.err.println(file + " line " + (lines + 1) + ": ignored a torn last line without its newline"
                     + " (a crash while writing it)");
-        }
-        if (goodLength < bytes.length) {
-            channel.truncate(goodLength);
+            channel.truncate(lineStart);
             channel.force(true);
         }
-        channel.position(goodLength);
+        channel.position(lineStart);
         replayed = true;
-        return replayedLines;
+        return lines;
     }
 
     /** {@code [from, to, cents]}, or null if the line is not a whole transfer line. */
@@ -122,18 +128,49 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
      * Appends one transfer and waits until it is on the disk. On a worker thread: force() takes
      * from a fraction of a millisecond (a disk with a write cache it trusts) to tens of them.
      * One at a time: each transfer pays for its own force (group commit would share one).
+     *
+     * <p>If the write or the force fails, the line may be partly or wholly in the file: it is cut
+     * off again if possible (then a {@link Ledger.NotRecordedException}), else the IOException
+     * says the outcome is unknown. Either way nothing is appended after it until a restart.
      */
     @Override
     public synchronized void record(String from, String to, long cents) throws IOException {
         if (!replayed) {
             throw new IllegalStateException("replay " + file + " before appending to it");
         }
+        if (failed) {
+            throw new Ledger.NotRecordedException(file + ": an earlier write failed; nothing appended since");
+        }
         ByteBuffer line = ByteBuffer.wrap((VERB + " " + from + " " + to + " " + cents + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        while (line.hasRemaining()) {
-            channel.write(line);
+        long before;
+        try {
+            before = channel.position();
+        } catch (IOException e) {
+            failed = true;
+            throw new Ledger.NotRecordedException(file + ": cannot append (" + e + ")", e);
         }
-        channel.force(false); // the data, and the file's new length with it; not its timestamps
+        try {
+            while (line.hasRemaining()) {
+                channel.write(line);
+            }
+            channel.force(false); // the data, and the file's new length with it; not its timestamps
+        } catch (IOException e) {
+            failed = true;
+            takeBack(before, e);
+            throw new Ledger.NotRecordedException(file + ": writing failed, the line was cut off again (" + e + ")", e);
+        }
+    }
+
+    /** Best effort: cuts the file back to {@code length}, or throws {@code cause} with the reason it could not. */
+    private void takeBack(long length, IOException cause) throws IOException {
+        try {
+            channel.truncate(length);
+            channel.force(true);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            throw cause; // a restart may find the line whole, and replay it
+        }
     }
 
     @Override

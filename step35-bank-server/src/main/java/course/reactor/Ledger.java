@@ -16,6 +16,8 @@ import java.util.Map;
 final class Ledger {
     /** The largest amount the protocol and the files take: 18 digits always fit in a long. */
     private static final int MAX_DIGITS = 18;
+    /** The longest client-supplied name a reply repeats, in characters (code points). */
+    private static final int MAX_ECHOED = 20;
     /** What a login for a user who does not exist compares against, so that it takes as long. */
     private static final byte[] NOBODY = Account.digest("no such user");
 
@@ -49,6 +51,10 @@ final class Ledger {
             return false;
         }
         return account.passwordMatches(password);
+    }
+
+    boolean hasAccount(String user) {
+        return accounts.containsKey(user);
     }
 
     long balance(String user) throws BankException {
@@ -105,29 +111,36 @@ final class Ledger {
 
     private void record(String from, String to, long cents) throws BankException {
         if (recorderFailed) {
-            throw journalFailed();
+            throw new BankException("UNAVAILABLE", "the journal has failed; no transfers until a restart");
         }
         try {
             recorder.record(from, to, cents);
         } catch (IOException e) {
-            // The line may be half on disk: appending more could bury it in the middle of the
-            // file. Stop here; a restart replays what is there and cuts a torn end off.
+            // The journal's end is in doubt, and a disk that failed once is not trusted with the next
+            // transfer: refuse them all until a person has looked and restarted.
             recorderFailed = true;
             System.err.println("journal failed, refusing transfers from now on: " + e);
-            throw journalFailed();
+            throw new BankException("UNAVAILABLE", "the journal failed; " + (e instanceof NotRecordedException
+                    ? "this transfer was not made"
+                    : "this transfer may still be on disk (check BALANCE after a restart)")
+                    + "; no transfers until a restart");
         }
-    }
-
-    private static BankException journalFailed() {
-        return new BankException("UNAVAILABLE", "the journal has failed; no transfers until a restart");
     }
 
     private Account account(String user) throws BankException {
         Account account = accounts.get(user);
         if (account == null) {
-            throw new BankException("ACCOUNT", "no such account: " + user);
+            throw new BankException("ACCOUNT", "no such account: " + echoed(user));
         }
         return account;
+    }
+
+    /** A name the client sent, cut short for a reply: a frame may hold a megabyte of name. */
+    static String echoed(String name) {
+        if (name.length() <= MAX_ECHOED || name.codePointCount(0, name.length()) <= MAX_ECHOED) {
+            return name;
+        }
+        return name.substring(0, name.offsetByCodePoints(0, MAX_ECHOED)) + "…";
     }
 
     /** Where each transfer goes before the balances change: the journal, or nowhere. */
@@ -135,6 +148,23 @@ final class Ledger {
     interface Recorder {
         Recorder NONE = (from, to, cents) -> { };
 
+        /**
+         * Returns once the transfer is on disk. Throws NotRecordedException if it surely is not;
+         * any other IOException means it may be, or part of it.
+         */
         void record(String from, String to, long cents) throws IOException;
+    }
+
+    /** A record() that failed and left nothing of the transfer on disk: the client may retry after a restart. */
+    static final class NotRecordedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotRecordedException(String message) {
+            super(message);
+        }
+
+        NotRecordedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -13,30 +13,29 @@ public final class Main {
         ServerOptions options = ServerOptions.fromArgs(args);
 
         List<Account> accounts = loadAccountsOrExit(options);
+        SignalShutdown shutdown = null;
         try (Journal journal = options.dataDir() == null ? null : openJournalOrExit(options)) {
             Ledger ledger = new Ledger(accounts, journal == null ? Ledger.Recorder.NONE : journal);
             if (journal != null) {
                 replayOrExit(journal, ledger);
             }
-            serve(options, ledger);
-        }
-    }
+            BankServer server = listenOrExit(options, ledger);
+            server.setIdleTimeout(Duration.ofSeconds(options.idleTimeoutSeconds()));
+            server.setShutdownTimeout(Duration.ofSeconds(options.shutdownTimeoutSeconds()));
 
-    private static void serve(ServerOptions options, Ledger ledger) throws IOException {
-        BankServer server = listenOrExit(options, ledger);
-        server.setIdleTimeout(Duration.ofSeconds(options.idleTimeoutSeconds()));
-        server.setShutdownTimeout(Duration.ofSeconds(options.shutdownTimeoutSeconds()));
+            System.out.println("listening on " + server.address());
 
-        System.out.println("listening on " + server.address());
-
-        SignalShutdown shutdown = SignalShutdown.install(server::close);
-        try {
-            server.start(); // returns once close() has run: the hook's exit decides the status
-        } catch (IOException | RuntimeException e) {
-            shutdown.mainFailed();
-            throw e;
+            shutdown = SignalShutdown.install(server::close);
+            try {
+                server.start(); // returns once close() has run: the hook's exit decides the status
+            } catch (IOException | RuntimeException e) {
+                shutdown.mainFailed();
+                throw e;
+            }
         } finally {
-            shutdown.mainDone();
+            if (shutdown != null) {
+                shutdown.mainDone(); // after the journal is closed: the hook's exit must not cut that short
+            }
         }
     }
 

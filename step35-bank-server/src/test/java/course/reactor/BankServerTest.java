@@ -137,9 +137,13 @@ class BankServerTest {
         try (ServerProcess server = ServerProcess.startMain(Main.class);
              BankClient client = BankClient.connect(server.connect())) {
             assertThat(client.command("LOGIN alice hunter2")).isEqualTo("ERR AUTH bad user or password");
+            // A password typed into the user field: no such user, so the name is not logged.
+            assertThat(client.command("LOGIN alice-secret alice")).isEqualTo("ERR AUTH bad user or password");
             assertThat(client.command("LOGIN alice alice-secret")).isEqualTo("OK welcome alice");
-            Await.until("both logins in the log", () -> server.stderr().contains("alice logged in from 127.0.0.1:"));
-            assertThat(server.stderr()).contains("login refused from 127.0.0.1:" + client.raw().localPort() + " for user alice")
+            Await.until("the logins in the log", () -> server.stderr().contains("alice logged in from 127.0.0.1:"));
+            String peer = "127.0.0.1:" + client.raw().localPort();
+            assertThat(server.stderr()).contains("login refused from " + peer + " for user alice")
+                    .contains("login refused from " + peer + " for an unknown user")
                     .doesNotContain("hunter2").doesNotContain("alice-secret");
         }
     }

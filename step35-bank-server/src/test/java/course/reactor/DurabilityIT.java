@@ -40,8 +40,9 @@ class DurabilityIT {
             assertThat(alice.command("TRANSFER bob 1000")).isEqualTo("OK 98000");
             kill(server);
         }
-        // What a crash in the middle of writing a third line leaves behind.
-        Files.writeString(data.resolve(Journal.FILE_NAME), "TRANSFER alice bo", StandardCharsets.UTF_8,
+        // What a crash in the middle of writing a third line leaves behind: all but its newline,
+        // so it would parse; without the newline it was never forced, never acknowledged.
+        Files.writeString(data.resolve(Journal.FILE_NAME), "TRANSFER alice bob 25", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
         try (ServerProcess restarted = start();
              BankClient alice = BankClient.connect(restarted.connect()).loginAs("alice")) {

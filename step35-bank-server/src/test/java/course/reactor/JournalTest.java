@@ -9,10 +9,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The journal: what is recorded is replayed; a torn last line is cut off; damage elsewhere stops the start. */
+/** The journal: what is recorded is replayed; bytes after the last newline are cut off; a bad whole line stops the start. */
 class JournalTest {
     @TempDir
     Path dir;
@@ -48,11 +53,36 @@ class JournalTest {
     }
 
     @Test
-    void aLastLineThatDoesNotParseIsTornToo() throws Exception {
-        write("TRANSFER alice bob 2500\nTRANSFER alice bob 25x\n");
+    void aTornLastLineThatWouldParseIsCutOffToo() throws Exception {
+        write("TRANSFER alice bob 2500\nTRANSFER alice bob 25");
         String log = stderrOf(() -> assertThat(reopen(1).balance("bob")).isEqualTo(102_500));
-        assertThat(log).contains("line 2: ignored a torn last line");
+        assertThat(log).contains("journal.txt line 2: ignored a torn last line").hasLineCount(1);
         assertThat(journalText()).isEqualTo("TRANSFER alice bob 2500\n");
+    }
+
+    @Test
+    void aCompleteLastLineThatDoesNotParseStopsTheStart() throws Exception {
+        write("TRANSFER alice bob 2500\nTRANSFER alice bob 25x\n");
+        assertThatThrownBy(() -> reopen(0)).isInstanceOf(IOException.class)
+                .hasMessageEndingWith("journal.txt line 2: not a transfer; the journal is damaged");
+        assertThat(journalText()).endsWith("25x\n");
+    }
+
+    @Test
+    void blankLinesAndCrlfAreDamageSinceThisWriterNeverProducesThem() throws Exception {
+        for (String text : new String[] {"TRANSFER alice bob 1\n\n", "TRANSFER alice bob 1\r\nTRANSFER alice bob 2\r\n"}) {
+            write(text);
+            assertThatThrownBy(() -> reopen(0)).as(text.replace("\r", "\\r").replace("\n", "\\n"))
+                    .hasMessageEndingWith(" line " + (text.contains("\r") ? 1 : 2) + ": not a transfer; the journal is damaged");
+        }
+    }
+
+    @Test
+    void anEmptyJournalHasNoTransfers() throws Exception {
+        write("");
+        String log = stderrOf(() -> assertThat(reopen(0).balance("alice")).isEqualTo(TestBank.OPENING_CENTS));
+        assertThat(log).isEmpty();
+        assertThat(journalText()).isEmpty();
     }
 
     @Test
@@ -70,6 +100,66 @@ class JournalTest {
     }
 
     @Test
+    void opensInADirectoryItHasToCreateWithItsParents() throws Exception {
+        Path nested = dir.resolve("a/b/data");
+        try (Journal journal = Journal.open(nested)) {
+            assertThat(journal.replay(TestBank.ledger("alice", "bob"))).isZero();
+        }
+        assertThat(nested.resolve(Journal.FILE_NAME)).exists();
+    }
+
+    @Test
+    void theJournalsOrderIsTheOrderApplied() throws Exception {
+        List<String> users = List.of("alice", "bob", "carol", "dave");
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        Ledger live;
+        try (Journal journal = Journal.open(dir)) {
+            live = new Ledger(accounts(users), journal);
+            journal.replay(live);
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                Thread thread = new Thread(() -> {
+                    Random random = new Random();
+                    try {
+                        for (int i = 0; i < 500; i++) {
+                            String from = users.get(random.nextInt(users.size()));
+                            String to = users.get((users.indexOf(from) + 1 + random.nextInt(users.size() - 1)) % users.size());
+                            try {
+                                live.transfer(from, to, 1 + random.nextInt(600));
+                                made.incrementAndGet();
+                            } catch (BankException e) {
+                                assertThat(e.code()).isEqualTo("FUNDS");
+                                refused.incrementAndGet();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }, "transfers-" + t);
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join(60_000);
+                assertThat(thread.isAlive()).as(thread.getName() + " finished").isFalse();
+            }
+            assertThat(failures).isEmpty();
+        }
+        assertThat(refused.get()).as("some transfers met too small a balance").isPositive();
+
+        // A different order of the same lines could overdraw an account on the way, or end elsewhere.
+        Ledger replayed = new Ledger(accounts(users), Ledger.Recorder.NONE);
+        try (Journal journal = Journal.open(dir)) {
+            assertThat(journal.replay(replayed)).isEqualTo(made.get());
+        }
+        for (String user : users) {
+            assertThat(replayed.balance(user)).as(user).isEqualTo(live.balance(user));
+        }
+    }
+
+    @Test
     void refusesToAppendBeforeTheReplay() throws Exception {
         try (Journal journal = Journal.open(dir)) {
             assertThatThrownBy(() -> journal.record("alice", "bob", 1)).isInstanceOf(IllegalStateException.class);
@@ -83,6 +173,11 @@ class JournalTest {
             assertThat(journal.replay(ledger)).isEqualTo(expectedTransfers);
             return ledger;
         }
+    }
+
+    /** Opening balances small enough that random transfers of up to 600 cents often meet ERR FUNDS. */
+    private static List<Account> accounts(List<String> users) {
+        return users.stream().map(user -> new Account(user, user + "-secret", 1_000)).toList();
     }
 
     private void write(String text) throws IOException {

@@ -74,12 +74,51 @@ class LedgerTest {
             calls[0]++;
             throw new IOException("No space left on device");
         });
-        for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> ledger.transfer("alice", "bob", 1))
-                    .hasMessage("the journal has failed; no transfers until a restart");
-        }
+        assertThatThrownBy(() -> ledger.transfer("alice", "bob", 1)).isInstanceOf(BankException.class)
+                .hasMessage("the journal failed; this transfer may still be on disk (check BALANCE after a restart);"
+                        + " no transfers until a restart")
+                .extracting(e -> ((BankException) e).code()).isEqualTo("UNAVAILABLE");
+        assertThatThrownBy(() -> ledger.transfer("bob", "alice", 1)).isInstanceOf(BankException.class)
+                .hasMessage("the journal has failed; no transfers until a restart")
+                .extracting(e -> ((BankException) e).code()).isEqualTo("UNAVAILABLE");
         assertThat(calls[0]).as("the second transfer does not even try").isEqualTo(1);
         assertThat(ledger.balance("alice")).isEqualTo(TestBank.OPENING_CENTS);
+        assertThat(ledger.balance("bob")).isEqualTo(TestBank.OPENING_CENTS);
+    }
+
+    @Test
+    void aJournalThatTookItsLineBackSaysTheTransferWasNotMadeAndStillRefusesTheNext() {
+        Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), (from, to, cents) -> {
+            throw new Ledger.NotRecordedException("force failed, line cut off again");
+        });
+        assertThatThrownBy(() -> ledger.transfer("alice", "bob", 1))
+                .hasMessage("the journal failed; this transfer was not made; no transfers until a restart");
+        assertThatThrownBy(() -> ledger.transfer("alice", "bob", 1))
+                .extracting(e -> ((BankException) e).code()).isEqualTo("UNAVAILABLE");
+    }
+
+    @Test
+    void anAmountThatWouldOverflowTheReceiversBalanceIsRefusedAndNotRecorded() throws Exception {
+        List<String> recorded = new ArrayList<>();
+        Ledger ledger = new Ledger(List.of(new Account("alice", "a", 100), new Account("bob", "b", Long.MAX_VALUE - 10)),
+                (from, to, cents) -> recorded.add(from));
+        assertThatThrownBy(() -> ledger.transfer("alice", "bob", 11)).isInstanceOf(BankException.class)
+                .hasMessage("the amount is too large")
+                .extracting(e -> ((BankException) e).code()).isEqualTo("ARG");
+        assertThat(recorded).isEmpty();
+        assertThat(ledger.balance("bob")).isEqualTo(Long.MAX_VALUE - 10);
+        assertThat(ledger.transfer("alice", "bob", 10)).as("up to the limit is fine").isEqualTo(90);
+    }
+
+    @Test
+    void anUnknownAccountIsNamedInTheReplyCutShort() {
+        Ledger ledger = TestBank.ledger("alice");
+        assertThatThrownBy(() -> ledger.transfer("alice", "carol", 1)).hasMessage("no such account: carol");
+        assertThatThrownBy(() -> ledger.transfer("alice", "x".repeat(900_000), 1))
+                .hasMessage("no such account: " + "x".repeat(20) + "…");
+        String emoji = "\uD83D\uDCB0".repeat(25); // 25 code points, 50 chars: never cut between the two halves of one
+        assertThat(Ledger.echoed(emoji)).isEqualTo("\uD83D\uDCB0".repeat(20) + "…");
+        assertThat(Ledger.echoed("y".repeat(20))).isEqualTo("y".repeat(20));
     }
 
     @Test

@@ -59,6 +59,46 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aClientPipeliningFasterThanTheDiskIsReadOnlyAsFarAsItsCommandsInWorkAllow() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Ledger.Recorder stuckDisk = (from, to, cents) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("the disk wait was interrupted");
+            }
+        };
+        BankServer bank = TestBank.server(1, 2, new Ledger(TestBank.accounts("alice", "bob"), stuckDisk));
+        int commands = 50_000; // 900 KB: without a limit, read and queued in a few milliseconds
+        // At most the limit, plus what one read round can bring: twice the loop's spare buffer.
+        long bound = BankServer.MAX_COMMANDS_IN_WORK + 2L * EventLoop.READ_SPARE_BYTES / (Buffer.HEADER_BYTES + "TRANSFER bob 1".length());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
+            Future<?> sent = writer.submit(() -> {
+                alice.sendInOneWrite("TRANSFER bob 1", commands); // blocks once the server stops reading
+                return null;
+            });
+            Await.until("the limit reached", () -> bank.requestsInWork() >= BankServer.MAX_COMMANDS_IN_WORK);
+            long watchUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < watchUntil) { // a bound on growth can only be watched for a while
+                assertThat(bank.requestsInWork()).as("commands held for alice").isLessThanOrEqualTo(bound);
+                Thread.onSpinWait();
+            }
+
+            release.countDown(); // the disk is back: reading resumes as the workers catch up
+            for (int i = 1; i <= commands; i++) {
+                assertThat(alice.reply()).as("transfer %d", i).isEqualTo("OK " + (TestBank.OPENING_CENTS - i));
+            }
+            sent.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
     void repliesOfOneConnectionKeepTheirOrder() throws Exception {
         BankServer bank = TestBank.server(2, 4, TestBank.ledger("alice", "bob"));
         try (LoopThread running = new LoopThread(bank);
@@ -76,7 +116,7 @@ class WorkerPoolTest {
     }
 
     @Test
-    void fiftyClientsMakingAThousandRandomTransfersAtOnceKeepTheTotal() throws Exception {
+    void fiftyClientsMakingAThousandRandomTransfersEachAtOnceKeepTheTotal() throws Exception {
         Ledger ledger = TestBank.ledger(USERS);
         long total = ledger.total();
         BankServer bank = TestBank.server(2, 4, ledger);
@@ -85,14 +125,14 @@ class WorkerPoolTest {
             List<Future<List<String>>> replies = new ArrayList<>();
             for (int c = 0; c < 50; c++) {
                 int seed = c;
-                replies.add(clients.submit(() -> randomTransfers(bank.address().port(), seed, 20)));
+                replies.add(clients.submit(() -> randomTransfers(bank.address().port(), seed, 1_000)));
             }
             List<String> all = new ArrayList<>();
             for (Future<List<String>> reply : replies) {
-                all.addAll(reply.get(30, TimeUnit.SECONDS));
+                all.addAll(reply.get(60, TimeUnit.SECONDS));
             }
 
-            assertThat(all).hasSize(1000).allMatch(reply -> reply.matches("OK \\d+|ERR FUNDS .*"));
+            assertThat(all).hasSize(50_000).allMatch(reply -> reply.matches("OK \\d+|ERR FUNDS .*"));
             assertThat(all).as("some transfers go through").anyMatch(reply -> reply.startsWith("OK"));
             assertThat(ledger.total()).isEqualTo(total);
             long sumOfBalances = 0;
