@@ -1,7 +1,6 @@
 package course.reactor;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,26 +54,12 @@ final class AccountsFile {
         return accounts;
     }
 
-    /** Like Files.readAllLines, but bad bytes are an error naming their line, not "Input length = 1". */
+    /** Files.readAllLines, with an error that names the file instead of "Input length = 1". */
     private static List<String> readLines(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(in).toString().lines().toList();
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
-            // The decoder stops with the buffer's position at the first bad byte.
-            throw new IOException(file + " line " + lineOf(bytes, in.position()) + ": not UTF-8 text", e);
+            throw new IOException(file + ": not UTF-8 text", e);
         }
-    }
-
-    /** The number of the line holding byte {@code offset}, counting line ends as String.lines() does. */
-    private static int lineOf(byte[] bytes, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset; i++) {
-            if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
-                line++;
-            }
-        }
-        return line;
     }
 }

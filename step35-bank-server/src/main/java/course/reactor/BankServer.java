@@ -113,13 +113,13 @@ final class BankServer {
 
     private void answer(Connection connection, Client client, byte[] command) {
         Session session = client.session;
-        if (session.isOver()) {
-            client.inWork.decrementAndGet();
-            return; // sent after LOGOUT: the connection is closing
-        }
-        String reply = protocol.handle(session, command);
+        // Nothing for a command sent after LOGOUT: the connection is closing.
+        String reply = session.isOver() ? null : protocol.handle(session, command);
         // Counted down before the reply goes: when the loop has written it, it sees the new count.
         client.inWork.decrementAndGet();
+        if (reply == null) {
+            return;
+        }
         // From a worker thread: the connection hands the reply to its IO loop, and if the
         // client is gone by now it drops the reply.
         connection.send(reply.getBytes(StandardCharsets.UTF_8));
