@@ -44,24 +44,7 @@ public final class Main {
                 } else if (key.isReadable()) {
                     Socket client = (Socket) key.attachment();
                     try {
-                        // Read until nothing is left (read returns 0, the EAGAIN of NIO).
-                        while (true) {
-                            buffer.clear();
-                            int n = client.read(buffer);
-                            if (n == 0) {
-                                break;
-                            }
-                            if (n == -1) { // EOF: the peer closed its side in order; nothing to report
-                                client.close(); // closing also deregisters it from the selector
-                                break;
-                            }
-                            buffer.flip();
-                            // Naive on purpose: if the peer does not read, write() returns 0 and this
-                            // spins, holding up every other client. Lesson 20 fixes it.
-                            while (buffer.hasRemaining()) {
-                                client.write(buffer);
-                            }
-                        }
+                        handleRead(client, buffer);
                     } catch (IOException e) { // an error, e.g. a reset: worth one line naming the peer
                         System.err.println("closing " + client + ": " + e.getMessage());
                         client.close();
@@ -79,6 +62,27 @@ public final class Main {
             System.err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);
             throw new IllegalStateException(e); // not reached
+        }
+    }
+
+    /**
+     * One "readable" event of a client: one read, of at most the buffer's size, and its echo.
+     * Not a loop until read returns 0: the selector is level-triggered, so bytes this read
+     * leaves behind make the client ready again at the next select, after every other ready
+     * client has had its turn. A loop would let one fast sender keep the server to itself.
+     */
+    static void handleRead(Socket client, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        int n = client.read(buffer); // 0 is possible too (nothing there after all): nothing to echo
+        if (n == -1) { // EOF: the peer closed its side in order; nothing to report
+            client.close(); // closing also deregisters it from the selector
+            return;
+        }
+        buffer.flip();
+        // Naive on purpose: if the peer does not read, write() returns 0 and this spins,
+        // holding up every other client. Lesson 20 fixes it.
+        while (buffer.hasRemaining()) {
+            client.write(buffer);
         }
     }
 }
