@@ -79,8 +79,8 @@ public final class Main {
             return;
         }
         buffer.flip();
-        // Naive on purpose: if the peer does not read, write() returns 0 and this spins,
-        // holding up every other client. Lesson 20 fixes it.
+        // Naive on purpose: if the peer does not read, write() returns 0 and this
+        // spins, holding up every other client. Lesson 20 fixes it.
         while (buffer.hasRemaining()) {
             client.write(buffer);
         }

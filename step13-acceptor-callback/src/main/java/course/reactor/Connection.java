@@ -12,7 +12,7 @@ final class Connection {
         this.socket = socket;
         try {
             channel = new Channel(loop, socket);
-            channel.setReadCallback(channel::onMessage);
+            channel.setReadCallback(channel::handleRead);
             channel.enableReading();
         } catch (IOException | RuntimeException e) {
             socket.close();

@@ -49,26 +49,20 @@ final class Channel {
         }
     }
 
-    /** The read callback of a connected channel: echo whatever arrived. */
-    void onMessage() {
+    /** The read callback of a connected channel: one read per event, and its echo. */
+    void handleRead() {
         try {
-            // Read until nothing is left (read returns 0, the EAGAIN of NIO).
-            while (true) {
-                buffer.clear();
-                int n = socket.read(buffer);
-                if (n == 0) {
-                    break;
-                }
-                if (n == -1) { // EOF: the peer closed its side in order; nothing to report
-                    socket.close(); // closing also deregisters it from the selector
-                    break;
-                }
-                buffer.flip();
-                // Naive on purpose: if the peer does not read, write() returns 0 and this
-                // spins, holding up every other client. Lesson 20 fixes it.
-                while (buffer.hasRemaining()) {
-                    socket.write(buffer);
-                }
+            buffer.clear();
+            int n = socket.read(buffer); // one read per event (lesson 2): what is left comes next round
+            if (n == -1) { // EOF: the peer closed its side in order; nothing to report
+                socket.close(); // closing also deregisters it from the selector
+                return;
+            }
+            buffer.flip();
+            // Naive on purpose: if the peer does not read, write() returns 0 and this
+            // spins, holding up every other client. Lesson 20 fixes it.
+            while (buffer.hasRemaining()) {
+                socket.write(buffer);
             }
         } catch (IOException e) { // an error, e.g. a reset: worth one line naming the peer
             System.err.println("closing " + socket + ": " + e.getMessage());

@@ -15,7 +15,7 @@ final class Connection {
         this.socket = socket;
         try {
             channel = new Channel(loop, socket);
-            channel.setReadCallback(channel::onMessage);
+            channel.setReadCallback(channel::handleRead);
             channel.setCloseCallback(this::onClose); // the Channel calls us back
             channel.setErrorCallback(this::onError);
             channel.enableReading();

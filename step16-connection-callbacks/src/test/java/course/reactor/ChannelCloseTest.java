@@ -64,7 +64,7 @@ class ChannelCloseTest {
     private static Channel connectedChannel(EventLoop loop, Socket socket, Runnable onClose,
                                             Consumer<IOException> onError) throws IOException {
         Channel channel = new Channel(loop, socket);
-        channel.setReadCallback(channel::onMessage);
+        channel.setReadCallback(channel::handleRead);
         channel.setCloseCallback(onClose);
         channel.setErrorCallback(onError);
         channel.enableReading();
