@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 final class Connection {
     /** The server's name for this connection: Java does not show us the descriptor. */
     private final long id;
+    private final EventLoop loop;
     private final Socket socket;
     private final Channel channel;
     /** What arrived and is not used yet. */
@@ -19,10 +20,11 @@ final class Connection {
     /** Starts serving the connected socket in the loop; closes the socket if that fails. */
     Connection(EventLoop loop, Socket socket, long id) throws IOException {
         this.id = id;
+        this.loop = loop;
         this.socket = socket;
         try {
             channel = new Channel(loop, socket);
-            channel.setReadCallback(this::onMessage); // reading is the Connection's job now
+            channel.setReadCallback(this::handleRead); // reading is the Connection's job now
             channel.enableReading();
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -43,26 +45,24 @@ final class Connection {
         this.closeCallback = closeCallback;
     }
 
-    /** The read callback: what arrived goes into the input buffer, and from there back out. */
-    private void onMessage() {
+    /**
+     * The read callback: one read per event (lesson 2), of what the kernel has up to the
+     * loop's read buffer, into the input buffer, and from there back out. Not private, so
+     * that a test can play the loop and drive one event by hand.
+     */
+    void handleRead() {
         try {
-            // Read until nothing is left (read returns 0, the EAGAIN of NIO).
-            while (true) {
-                int n = inputBuffer.readFrom(socket);
-                if (n == 0) {
-                    break;
-                }
-                if (n == -1) { // EOF: the peer closed its side in order
-                    onClose();
-                    return;
-                }
-                // Raw echo: whatever arrived goes back.
-                outputBuffer.appendAndClear(inputBuffer);
-                // Naive on purpose: if the peer does not read, write() returns 0 and this
-                // spins, holding up every other client. Lesson 20 fixes it.
-                while (outputBuffer.readableBytes() > 0) {
-                    outputBuffer.writeTo(socket);
-                }
+            int n = inputBuffer.readFrom(socket, loop.readBuffer());
+            if (n == -1) { // EOF: the peer closed its side in order
+                onClose();
+                return;
+            }
+            // Raw echo: whatever arrived goes back.
+            outputBuffer.appendAndClear(inputBuffer);
+            // Naive on purpose: if the peer does not read, write() returns 0 and this
+            // spins, holding up every other client. Lesson 20 fixes it.
+            while (outputBuffer.readableBytes() > 0) {
+                outputBuffer.writeTo(socket);
             }
         } catch (IOException e) { // an error, e.g. a reset
             onError(e);
