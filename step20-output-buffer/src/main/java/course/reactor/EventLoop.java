@@ -1,6 +1,7 @@
 package course.reactor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -8,7 +9,16 @@ import java.nio.channels.ClosedChannelException;
  * until asked to stop. Main no longer writes the loop itself.
  */
 final class EventLoop implements AutoCloseable {
+    /** The most one read takes from one socket: the size of the loop's read buffer. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+
     private final Epoll epoll;
+    /**
+     * Where every read of this loop lands first, shared by all its connections: the loop reads
+     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
+     * a heap buffer through a temporary direct one, which would cost the same copy.
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
     private volatile boolean stopped;
 
@@ -23,6 +33,11 @@ final class EventLoop implements AutoCloseable {
                 handle(channel);
             }
         }
+    }
+
+    /** The loop's read buffer; only for the loop's own reads. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     /** A bug in one callback costs its own connection, not the loop and everyone on it. */

@@ -22,8 +22,6 @@ final class Buffer {
     /** The length header of the course's protocol: 4 bytes, big-endian (network byte order). */
     static final int HEADER_BYTES = 4;
     private static final int INITIAL_CAPACITY = 1024;
-    /** At most this much per read, so one connection cannot make us swallow all it sends at once. */
-    static final int MAX_READ = 64 * 1024;
 
     private byte[] bytes = new byte[INITIAL_CAPACITY];
     private int size;
@@ -75,12 +73,16 @@ final class Buffer {
         size -= length;
     }
 
-    /** Reads from the socket into the writable space: bytes read, 0 if none now, -1 at EOF. */
-    int readFrom(Socket socket) throws IOException {
-        ensureWritable(INITIAL_CAPACITY);
-        view.limit(Math.min(bytes.length, size + MAX_READ)).position(size);
-        int n = socket.read(view);
+    /**
+     * One read: what the kernel holds, up to the size of {@code readBuffer} (its loop's, shared
+     * by all its connections), appended here. Bytes read, 0 if none now, -1 at EOF.
+     */
+    int readFrom(Socket socket, ByteBuffer readBuffer) throws IOException {
+        readBuffer.clear();
+        int n = socket.read(readBuffer);
         if (n > 0) {
+            ensureWritable(n);
+            readBuffer.flip().get(bytes, size, n);
             size += n;
         }
         return n;

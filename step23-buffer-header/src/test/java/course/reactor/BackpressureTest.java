@@ -43,8 +43,8 @@ class BackpressureTest {
             assertThat(writeFailure.get()).isNull();
 
             // Once over the mark the server reads no more, so the queue can only exceed it by
-            // what one read brought in: at most MAX_READ bytes, plus a frame begun before it.
-            int bound = EchoServer.HIGH_WATER_MARK + Buffer.MAX_READ + 2 * (BODY + Buffer.HEADER_BYTES);
+            // what one read brought in: at most one read buffer of bytes, plus a frame begun before it.
+            int bound = EchoServer.HIGH_WATER_MARK + EventLoop.READ_BUFFER_BYTES + 2 * (BODY + Buffer.HEADER_BYTES);
             assertThat(connection.peakOutputBytes()).isBetween(EchoServer.HIGH_WATER_MARK, bound);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import course.toolkit.Await;
 import course.toolkit.Payloads;
 import course.toolkit.TestClient;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +65,9 @@ class BufferTest {
              Socket connection = Await.value("a connection to accept", listener::accept)) {
             client.send(payload);
             Buffer buffer = new Buffer();
+            ByteBuffer readBuffer = ByteBuffer.allocateDirect(EventLoop.READ_BUFFER_BYTES);
             Await.until("every byte read", () -> {
-                buffer.readFrom(connection);
+                buffer.readFrom(connection, readBuffer);
                 return buffer.readableBytes() == payload.length;
             });
 

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 final class Connection {
     /** The server's name for this connection: Java does not show us the descriptor. */
     private final long id;
+    private final EventLoop loop;
     private final Socket socket;
     private final Channel channel;
     /** The largest message body we accept; a longer announced length is a protocol error. */
@@ -57,11 +58,12 @@ final class Connection {
     /** A connection served by {@code loop}; start() begins serving it. */
     Connection(EventLoop loop, Socket socket, long id, int maxFrame) {
         this.id = id;
+        this.loop = loop;
         this.socket = socket;
         this.maxFrame = maxFrame;
         channel = new Channel(loop, socket);
-        channel.setReadCallback(this::onMessage); // reading is the Connection's job now
-        channel.setWriteCallback(this::onWritable);
+        channel.setReadCallback(this::handleRead); // reading is the Connection's job now
+        channel.setWriteCallback(this::handleWrite);
     }
 
     /**
@@ -189,7 +191,7 @@ final class Connection {
     }
 
     /** The write callback: the socket can take more. */
-    private void onWritable() {
+    private void handleWrite() {
         synchronized (outputLock) {
             try {
                 flush();
@@ -223,23 +225,21 @@ final class Connection {
         }
     }
 
-    /** The read callback: what arrived goes into the input buffer, whole messages to the callback. */
-    private void onMessage() {
+    /**
+     * The read callback: one read per event (lesson 2), of what the kernel has up to the
+     * loop's read buffer; then every whole message in the input buffer goes to the callback.
+     * Not private, so that a test can play the loop and drive one event by hand.
+     */
+    void handleRead() {
         try {
-            // Read until nothing is left (read returns 0, the EAGAIN of NIO), or until a
-            // callback asks us to stop reading.
-            while (isReading()) {
-                int n = inputBuffer.readFrom(socket);
-                if (n == 0) {
-                    break;
-                }
-                if (n == -1) { // EOF: the peer has finished sending, but may still read
-                    onEndOfStream();
-                    return;
-                }
-                if (!takeMessages()) {
-                    return; // a protocol error closed the connection
-                }
+            if (!isReading()) {
+                return; // a callback has just asked us to stop reading
+            }
+            int n = inputBuffer.readFrom(socket, loop.readBuffer());
+            if (n == -1) { // EOF: the peer has finished sending, but may still read
+                onEndOfStream();
+            } else if (n > 0) {
+                takeMessages(); // false if a protocol error closed the connection
             }
         } catch (IOException e) { // an error, e.g. a reset
             onError(e);

@@ -1,6 +1,7 @@
 package course.reactor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 
@@ -9,9 +10,18 @@ import java.util.List;
  * until asked to stop. Main no longer writes the loop itself.
  */
 final class EventLoop implements AutoCloseable {
+    /** The most one read takes from one socket: the size of the loop's read buffer. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+
     private final Epoll epoll;
     /** The thread running this loop, once run() has begun. */
     private volatile Thread thread;
+    /**
+     * Where every read of this loop lands first, shared by all its connections: the loop reads
+     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
+     * a heap buffer through a temporary direct one, which would cost the same copy.
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
     private volatile boolean stopped;
     /** How long select may wait; 0 means without limit. */
@@ -41,6 +51,11 @@ final class EventLoop implements AutoCloseable {
     void setTimeoutCallback(long timeoutMillis, Runnable timeoutCallback) {
         this.selectTimeoutMillis = timeoutMillis;
         this.timeoutCallback = timeoutCallback;
+    }
+
+    /** The loop's read buffer; only for the loop's own reads. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     /** A bug in one callback costs its own connection, not the loop and everyone on it. */

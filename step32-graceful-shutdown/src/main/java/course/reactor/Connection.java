@@ -11,6 +11,9 @@ import java.util.function.Consumer;
  * here runs on the loop's thread; other threads (workers) hand their sends over to it.
  */
 final class Connection {
+    /** Reads a shutdown takes from each connection: up to 1 MiB with the loop's 64 KiB buffer. */
+    private static final int SHUTDOWN_READS = 16;
+
     /** The server's name for this connection: Java does not show us the descriptor. */
     private final long id;
     private final EventLoop loop;
@@ -60,8 +63,8 @@ final class Connection {
         this.maxFrame = maxFrame;
         this.lastActivityNanos = loop.now().nanos();
         channel = new Channel(loop, socket);
-        channel.setReadCallback(this::onMessage); // reading is the Connection's job now
-        channel.setWriteCallback(this::onWritable);
+        channel.setReadCallback(this::handleRead); // reading is the Connection's job now
+        channel.setWriteCallback(this::handleWrite);
     }
 
     /**
@@ -200,7 +203,7 @@ final class Connection {
     }
 
     /** The write callback: the socket can take more. */
-    private void onWritable() {
+    private void handleWrite() {
         try {
             flush();
         } catch (IOException e) {
@@ -232,24 +235,24 @@ final class Connection {
         }
     }
 
-    /** The read callback: what arrived goes into the input buffer, whole messages to the callback. */
-    private void onMessage() {
+    /**
+     * The read callback: one read per event (lesson 2), of what the kernel has up to the
+     * loop's read buffer; then every whole message in the input buffer goes to the callback.
+     * Not private, so that a test can play the loop and drive one event by hand.
+     */
+    void handleRead() {
         try {
-            // Read until nothing is left (read returns 0, the EAGAIN of NIO), or until a
-            // callback asks us to stop reading.
-            while (isReading()) {
-                int n = inputBuffer.readFrom(socket);
-                if (n == 0) {
-                    break;
-                }
+            if (!isReading()) {
+                return; // a callback has just asked us to stop reading
+            }
+            int n = inputBuffer.readFrom(socket, loop.readBuffer());
+            if (n != 0) {
                 lastActivityNanos = loop.now().nanos();
-                if (n == -1) { // EOF: the peer has finished sending, but may still read
-                    onEndOfStream();
-                    return;
-                }
-                if (!takeMessages()) {
-                    return; // a protocol error closed the connection
-                }
+            }
+            if (n == -1) { // EOF: the peer has finished sending, but may still read
+                onEndOfStream();
+            } else if (n > 0) {
+                takeMessages(); // false if a protocol error closed the connection
             }
         } catch (IOException e) { // an error, e.g. a reset
             onError(e);
@@ -313,15 +316,16 @@ final class Connection {
 
     /**
      * Shutdown: takes in what the peer has sent so far (requests already in the socket are
-     * served), then reads no more. Replies still go out.
+     * served), then reads no more. Replies still go out. A few reads at most: a client that
+     * keeps sending must not hold the shutdown up.
      */
     void finishReading() {
         loop.runInLoop(() -> {
+            for (int i = 0; i < SHUTDOWN_READS && !ended && isReading(); i++) {
+                handleRead();
+            }
             if (!ended && isReading()) {
-                onMessage();
-                if (!ended && isReading()) {
-                    stopReading();
-                }
+                stopReading();
             }
         });
     }

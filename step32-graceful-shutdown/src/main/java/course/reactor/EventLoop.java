@@ -1,6 +1,7 @@
 package course.reactor;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.function.LongSupplier;
  * over with runInLoop / queueInLoop, and wakes the loop if it sleeps in select.
  */
 final class EventLoop implements AutoCloseable {
+    /** The most one read takes from one socket: the size of the loop's read buffer. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+
     private final Epoll epoll;
     /** Nanoseconds: System.nanoTime, or a fake clock that a test moves by hand. */
     private final LongSupplier clock;
@@ -29,6 +33,12 @@ final class EventLoop implements AutoCloseable {
     /** The thread running this loop; null while none does, and then its holder may use it. */
     private volatile Thread thread;
     private final CountDownLatch running = new CountDownLatch(1);
+    /**
+     * Where every read of this loop lands first, shared by all its connections: the loop reads
+     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
+     * a heap buffer through a temporary direct one, which would cost the same copy.
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
     private volatile boolean stopped;
     /** How long select may wait; 0 means without limit. */
@@ -179,6 +189,11 @@ final class EventLoop implements AutoCloseable {
     void setTimeoutCallback(long timeoutMillis, Runnable timeoutCallback) {
         this.selectTimeoutMillis = timeoutMillis;
         this.timeoutCallback = timeoutCallback;
+    }
+
+    /** The loop's read buffer; only for the loop's own reads. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     /** A bug in one callback costs its own connection, not the loop and everyone on it. */
