@@ -11,6 +11,9 @@ import java.util.function.Consumer;
  * here runs on the loop's thread; other threads (workers) hand their sends over to it.
  */
 final class Connection {
+    /** Reads a shutdown takes from each connection: up to 1 MiB with the loop's 64 KiB buffer. */
+    private static final int SHUTDOWN_READS = 16;
+
     /** The server's name for this connection: Java does not show us the descriptor. */
     private final long id;
     private final EventLoop loop;
@@ -26,7 +29,7 @@ final class Connection {
     private Consumer<Connection> closeCallback = Connection::close;
     /** The peer has finished sending: close once the replies already queued are out. */
     private boolean closeAfterFlush;
-    /** True while onMessage runs: replies are queued and written together when it ends. */
+    /** True while handleRead runs: replies are queued and written together when it ends. */
     private boolean inReadRound;
     /** Who gets each whole message. */
     private MessageCallback messageCallback = (connection, message) -> { };
@@ -64,8 +67,8 @@ final class Connection {
         inputBuffer = new Buffer(loop.arrayCache());
         outputBuffer = new Buffer(loop.arrayCache());
         channel = new Channel(loop, socket);
-        channel.setReadCallback(this::onMessage); // reading is the Connection's job now
-        channel.setWriteCallback(this::onWritable);
+        channel.setReadCallback(this::handleRead); // reading is the Connection's job now
+        channel.setWriteCallback(this::handleWrite);
     }
 
     /**
@@ -194,7 +197,7 @@ final class Connection {
             aboveHighWaterMark = true;
             highWaterMarkCallback.accept(this);
         }
-        if (!channel.isWriting() && !inReadRound) { // in a read round, onMessage flushes once at the end
+        if (!channel.isWriting() && !inReadRound) { // in a read round, handleRead flushes once at the end
             try {
                 flush();
             } catch (IOException e) {
@@ -204,7 +207,7 @@ final class Connection {
     }
 
     /** The write callback: the socket can take more. */
-    private void onWritable() {
+    private void handleWrite() {
         try {
             flush();
         } catch (IOException e) {
@@ -237,34 +240,25 @@ final class Connection {
     }
 
     /**
-     * The read callback. What arrives is parsed where it lands: with nothing left over from
-     * before, a read goes into the loop's spare buffer and whole messages are taken from there,
-     * so only an unfinished message is ever copied into this connection's own buffer. Replies
-     * sent meanwhile are batched and written once the reading is done: one write per round,
-     * not one per message.
+     * The read callback: one read per event (lesson 2). What arrives is parsed where it lands:
+     * with nothing left over from before, the read goes into the loop's read buffer and whole
+     * messages are taken from there, so only an unfinished message is ever copied into this
+     * connection's own buffer. Replies sent meanwhile are batched and written once the read is
+     * done: one write per round, not one per message. Not private, so that a test can play the
+     * loop and drive one event by hand.
      */
-    private void onMessage() {
+    void handleRead() {
+        if (!isReading()) {
+            return; // a callback has just asked us to stop reading
+        }
         inReadRound = true;
         try {
-            // Read again only while a read fills all the room it was given: a shorter one
-            // has emptied the socket, and asking once more would only cost a system call
-            // that returns 0. More that arrives later makes the socket ready again.
-            while (isReading()) {
-                boolean buffered = inputBuffer.readableBytes() > 0;
-                int room = EventLoop.READ_SPARE_BYTES
-                        + (buffered ? Math.min(inputBuffer.writableBytes(), EventLoop.READ_SPARE_BYTES) : 0);
-                int n = buffered ? readIntoBuffer() : readIntoSpare();
-                if (n == 0) {
-                    break;
-                }
+            int n = inputBuffer.readableBytes() > 0 ? readIntoBuffer() : readIntoLoopBuffer();
+            if (n != 0) {
                 lastActivityNanos = loop.now().nanos();
-                if (n == -1) { // EOF: the peer has finished sending, but may still read
-                    onEndOfStream();
-                    return;
-                }
-                if (ended || n < room) {
-                    return; // a protocol error closed the connection, or the socket is empty
-                }
+            }
+            if (n == -1) { // EOF: the peer has finished sending, but may still read
+                onEndOfStream();
             }
         } catch (IOException e) { // an error, e.g. a reset
             onError(e);
@@ -274,15 +268,15 @@ final class Connection {
         }
     }
 
-    /** Nothing buffered: read into the spare, take the messages there, keep only the rest. */
-    private int readIntoSpare() throws IOException {
-        ByteBuffer spare = loop.readSpare();
-        spare.clear();
-        int n = socket.read(spare);
+    /** Nothing buffered: read into the loop's buffer, take the messages there, keep only the rest. */
+    private int readIntoLoopBuffer() throws IOException {
+        ByteBuffer data = loop.readBuffer();
+        data.clear();
+        int n = socket.read(data);
         if (n > 0) {
-            spare.flip();
-            if (takeMessages(spare) && spare.hasRemaining()) {
-                inputBuffer.append(spare); // an unfinished message waits for the next read
+            data.flip();
+            if (takeMessages(data) && data.hasRemaining()) {
+                inputBuffer.append(data); // an unfinished message waits for the next read
             }
         }
         return n;
@@ -290,7 +284,7 @@ final class Connection {
 
     /** Part of a message is buffered: a scattering read continues it in place. */
     private int readIntoBuffer() throws IOException {
-        int n = inputBuffer.readFrom(socket, loop.readSpare());
+        int n = inputBuffer.readFrom(socket, loop.readBuffer());
         if (n > 0) {
             ByteBuffer readable = inputBuffer.readable();
             int start = readable.position();
@@ -338,7 +332,7 @@ final class Connection {
     /** After a read round: write the replies it queued, in one go. */
     private void flushBatch() {
         if (!ended && outputBuffer.readableBytes() > 0 && !channel.isWriting()) {
-            onWritable(); // what the write callback does: flush, and end the connection if that fails
+            handleWrite(); // what the write callback does: flush, and end the connection if that fails
         }
     }
 
@@ -373,15 +367,16 @@ final class Connection {
 
     /**
      * Shutdown: takes in what the peer has sent so far (requests already in the socket are
-     * served), then reads no more. Replies still go out.
+     * served), then reads no more. Replies still go out. A few reads at most: a client that
+     * keeps sending must not hold the shutdown up.
      */
     void finishReading() {
         loop.runInLoop(() -> {
+            for (int i = 0; i < SHUTDOWN_READS && !ended && isReading(); i++) {
+                handleRead();
+            }
             if (!ended && isReading()) {
-                onMessage();
-                if (!ended && isReading()) {
-                    stopReading();
-                }
+                stopReading();
             }
         });
     }

@@ -22,17 +22,18 @@ import java.util.function.LongSupplier;
  * over with runInLoop / queueInLoop, and wakes the loop if it sleeps in select.
  */
 final class EventLoop implements AutoCloseable {
-    /** The spare buffer's size: what one read may bring in beyond a connection's own buffer. */
-    static final int READ_SPARE_BYTES = 64 * 1024;
+    /** The most one read takes from one socket: the size of the loop's read buffer. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
 
     private final Epoll epoll;
     /**
-     * Where reads land first (muduo's extrabuf), shared by every connection of this loop: only
-     * this thread reads, one connection at a time. Direct, so the kernel copies straight into
-     * it; the JDK would otherwise read into a temporary direct buffer and copy from there.
+     * Where every read of this loop lands first, shared by all its connections: the loop reads
+     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
+     * a heap buffer through a temporary direct one, which would cost the same copy. Lesson 33
+     * also uses it as a scattering read's spare room (muduo's extrabuf).
      */
-    private final ByteBuffer readSpare = ByteBuffer.allocateDirect(READ_SPARE_BYTES);
-    /** Big arrays between two uses by this loop's buffers; loop thread only, like the spare. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** Big arrays between two uses by this loop's buffers; loop thread only, like the read buffer. */
     private final ArrayCache arrayCache = new ArrayCache(ArrayCache.SLOTS);
     /** Nanoseconds: System.nanoTime, or a fake clock that a test moves by hand. */
     private final LongSupplier clock;
@@ -106,9 +107,9 @@ final class EventLoop implements AutoCloseable {
         return selectTimeoutMillis == 0 ? millis : Math.min(millis, selectTimeoutMillis);
     }
 
-    /** The loop's spare read buffer; loop thread only. */
-    ByteBuffer readSpare() {
-        return readSpare;
+    /** The loop's read buffer; only for the loop's own reads. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     /** Where this loop's buffers keep the big arrays they do not need for now; loop thread only. */

@@ -48,7 +48,7 @@ class BackpressureTest {
             // Once over the mark the server reads no more, so the queue can only exceed it by
             // what one read brought in (at most twice the loop's spare buffer), plus a frame
             // begun before it.
-            int bound = EchoServer.HIGH_WATER_MARK + 2 * EventLoop.READ_SPARE_BYTES + 2 * (BODY + Buffer.HEADER_BYTES);
+            int bound = EchoServer.HIGH_WATER_MARK + 2 * EventLoop.READ_BUFFER_BYTES + 2 * (BODY + Buffer.HEADER_BYTES);
             assertThat(connection.peakOutputBytes()).isBetween(EchoServer.HIGH_WATER_MARK, bound);
         }
     }

@@ -130,7 +130,7 @@ class BufferTest {
     @Test
     void aScatteringReadFillsTheBufferFirstAndAppendsTheRestFromTheSpare() throws Exception {
         byte[] payload = Payloads.random(50_000, 7);
-        ByteBuffer spare = ByteBuffer.allocateDirect(EventLoop.READ_SPARE_BYTES);
+        ByteBuffer spare = ByteBuffer.allocateDirect(EventLoop.READ_BUFFER_BYTES);
         try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
              Socket connection = Await.value("a connection to accept", listener::accept)) {
@@ -151,7 +151,7 @@ class BufferTest {
     @Test
     void readsFromAndWritesToARealSocket() throws Exception {
         byte[] payload = Payloads.random(300_000, 180);
-        ByteBuffer spare = ByteBuffer.allocateDirect(EventLoop.READ_SPARE_BYTES);
+        ByteBuffer spare = ByteBuffer.allocateDirect(EventLoop.READ_BUFFER_BYTES);
         try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
              Socket connection = Await.value("a connection to accept", listener::accept)) {

@@ -72,7 +72,7 @@ class WorkerPoolTest {
         BankServer bank = TestBank.server(1, 2, new Ledger(TestBank.accounts("alice", "bob"), stuckDisk));
         int commands = 50_000; // 900 KB: without a limit, read and queued in a few milliseconds
         // At most the limit, plus what one read round can bring: twice the loop's spare buffer.
-        long bound = BankServer.MAX_COMMANDS_IN_WORK + 2L * EventLoop.READ_SPARE_BYTES / (Buffer.HEADER_BYTES + "TRANSFER bob 1".length());
+        long bound = BankServer.MAX_COMMANDS_IN_WORK + 2L * EventLoop.READ_BUFFER_BYTES / (Buffer.HEADER_BYTES + "TRANSFER bob 1".length());
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (LoopThread running = new LoopThread(bank);
              BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
