@@ -1,6 +1,7 @@
 package course.reactor;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -31,19 +32,27 @@ final class Connection {
     private boolean closeAfterFlush;
     /** Who gets each whole message. */
     private MessageCallback messageCallback = (connection, message) -> { };
+    /** Who to tell when the messages of one read have all been handed out (Netty's channelReadComplete). */
+    private Consumer<Connection> readCompleteCallback = connection -> { };
     /** Who to tell when the peer has finished sending; by default we close once replies are out. */
     private Consumer<Connection> endOfStreamCallback = Connection::closeWhenFlushed;
     /** Who to tell each time the output buffer has been written out completely. */
     private Consumer<Connection> writeCompleteCallback = connection -> { };
-    /** Who to tell when queued output reaches the high-water mark, once per crossing. */
+    /** Who to tell when the bytes held for the client reach the high-water mark, once per crossing. */
     private Consumer<Connection> highWaterMarkCallback = connection -> { };
-    /** Who to tell when queued output, after reaching the high mark, drains below the low one. */
+    /** Who to tell when the bytes held, after reaching the high mark, drop below the low one. */
     private Consumer<Connection> lowWaterMarkCallback = connection -> { };
     private int highWaterMark = Integer.MAX_VALUE;
     private int lowWaterMark;
     private boolean aboveHighWaterMark;
-    /** The most output ever queued here; volatile so that tests and monitoring can read it. */
-    private volatile int peakOutputBytes;
+    /**
+     * Bytes of this client's requests that the business has taken into work and not answered
+     * yet. Guarded by outputLock. They count against the water marks with the output buffer:
+     * a request waiting for a worker is memory too, as much as its reply will be.
+     */
+    private int bytesInWork;
+    /** The most bytes ever held for this client; volatile so that tests and monitoring can read it. */
+    private volatile int peakHeldBytes;
     /** Whatever the business keeps per connection (muduo's context); only the IO thread sets it. */
     private Object context;
 
@@ -83,6 +92,10 @@ final class Connection {
         this.messageCallback = messageCallback;
     }
 
+    void setReadCompleteCallback(Consumer<Connection> readCompleteCallback) {
+        this.readCompleteCallback = readCompleteCallback;
+    }
+
     void setEndOfStreamCallback(Consumer<Connection> endOfStreamCallback) {
         this.endOfStreamCallback = endOfStreamCallback;
     }
@@ -109,9 +122,9 @@ final class Connection {
         this.context = context;
     }
 
-    /** The most bytes ever waiting in this connection's output buffer. */
-    int peakOutputBytes() {
-        return peakOutputBytes;
+    /** The most bytes ever held for this client: queued output plus requests in work. */
+    int peakHeldBytes() {
+        return peakHeldBytes;
     }
 
     /** Backpressure: take no more requests from this peer until we may again. */
@@ -149,17 +162,55 @@ final class Connection {
     void send(byte[] message) throws IOException {
         synchronized (outputLock) { // any thread may send: a worker, or the IO thread itself
             outputBuffer.appendMessage(message);
-            int queued = outputBuffer.readableBytes();
-            if (queued > peakOutputBytes) {
-                peakOutputBytes = queued;
-            }
-            if (!aboveHighWaterMark && queued >= highWaterMark) {
-                aboveHighWaterMark = true;
-                highWaterMarkCallback.accept(this);
-            }
+            checkHighWaterMark();
             if (!channel.isWriting()) {
                 flush();
             }
+        }
+    }
+
+    /**
+     * The business takes requests of {@code bytes} in all into work (to a worker): until their
+     * replies are sent with sendReplies, they count as held for this client. On the IO thread.
+     */
+    void startWork(int bytes) {
+        synchronized (outputLock) {
+            bytesInWork += bytes;
+            checkHighWaterMark();
+        }
+    }
+
+    /**
+     * Sends the replies to requests that startWork took into work, {@code requestBytes} in all:
+     * all of them in one go, with one flush, and the requests stop counting as held.
+     */
+    void sendReplies(List<byte[]> replies, int requestBytes) throws IOException {
+        synchronized (outputLock) { // from a worker thread
+            bytesInWork -= requestBytes;
+            for (byte[] reply : replies) {
+                outputBuffer.appendMessage(reply);
+            }
+            checkHighWaterMark();
+            if (!channel.isWriting()) {
+                flush(); // also where the low-water mark is checked
+            }
+        }
+    }
+
+    /** Bytes held for this client: replies not written yet, and requests still in work. Holds outputLock. */
+    private int heldBytes() {
+        return outputBuffer.readableBytes() + bytesInWork;
+    }
+
+    /** Holds outputLock. */
+    private void checkHighWaterMark() {
+        int held = heldBytes();
+        if (held > peakHeldBytes) {
+            peakHeldBytes = held;
+        }
+        if (!aboveHighWaterMark && held >= highWaterMark) {
+            aboveHighWaterMark = true;
+            highWaterMarkCallback.accept(this);
         }
     }
 
@@ -179,7 +230,7 @@ final class Connection {
         while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
             // keep going until the buffer is empty or the kernel's send buffer is full
         }
-        if (aboveHighWaterMark && outputBuffer.readableBytes() < lowWaterMark) {
+        if (aboveHighWaterMark && heldBytes() < lowWaterMark) {
             aboveHighWaterMark = false;
             lowWaterMarkCallback.accept(this);
         }
@@ -211,8 +262,8 @@ final class Connection {
             int n = inputBuffer.readFrom(socket, loop.readBuffer());
             if (n == -1) { // EOF: the peer has finished sending, but may still read
                 onEndOfStream();
-            } else if (n > 0) {
-                takeMessages(); // false if a protocol error closed the connection
+            } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
+                readCompleteCallback.accept(this);
             }
         } catch (IOException e) { // an error, e.g. a reset
             onError(e);
