@@ -52,13 +52,7 @@ final class EchoServer {
     /** On the IO thread: add the message to this connection's next batch of work, or do it here. */
     private void onMessage(Connection connection, byte[] message) throws IOException {
         if (workers == null) {
-            try {
-                work.perform(message);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            connection.send(message);
+            reply(connection, message);
             return;
         }
         ClientWork client = (ClientWork) connection.context();
@@ -99,6 +93,16 @@ final class EchoServer {
         } else {
             client.tasks.execute(connection::closeWhenFlushed); // behind its pending replies, in order
         }
+    }
+
+    private void reply(Connection connection, byte[] message) throws IOException {
+        try {
+            work.perform(message);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        connection.send(message);
     }
 
     /** On a worker: the work of each message in the batch, then all the replies in one go. */

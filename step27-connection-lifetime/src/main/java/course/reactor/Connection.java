@@ -1,6 +1,7 @@
 package course.reactor;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,19 +34,27 @@ final class Connection {
     private boolean closeAfterFlush;
     /** Who gets each whole message. */
     private MessageCallback messageCallback = (connection, message) -> { };
+    /** Who to tell when the messages of one read have all been handed out (Netty's channelReadComplete). */
+    private Consumer<Connection> readCompleteCallback = connection -> { };
     /** Who to tell when the peer has finished sending; by default we close once replies are out. */
     private Consumer<Connection> endOfStreamCallback = Connection::closeWhenFlushed;
     /** Who to tell each time the output buffer has been written out completely. */
     private Consumer<Connection> writeCompleteCallback = connection -> { };
-    /** Who to tell when queued output reaches the high-water mark, once per crossing. */
+    /** Who to tell when the bytes held for the client reach the high-water mark, once per crossing. */
     private Consumer<Connection> highWaterMarkCallback = connection -> { };
-    /** Who to tell when queued output, after reaching the high mark, drains below the low one. */
+    /** Who to tell when the bytes held, after reaching the high mark, drop below the low one. */
     private Consumer<Connection> lowWaterMarkCallback = connection -> { };
     private int highWaterMark = Integer.MAX_VALUE;
     private int lowWaterMark;
     private boolean aboveHighWaterMark;
-    /** The most output ever queued here; volatile so that tests and monitoring can read it. */
-    private volatile int peakOutputBytes;
+    /**
+     * Bytes of this client's requests that the business has taken into work and not answered
+     * yet. Guarded by outputLock. They count against the water marks with the output buffer:
+     * a request waiting for a worker is memory too, as much as its reply will be.
+     */
+    private int bytesInWork;
+    /** The most bytes ever held for this client; volatile so that tests and monitoring can read it. */
+    private volatile int peakHeldBytes;
     /** Set once the owner has been told this connection is over: it is told only once. */
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Set once the socket is closed: sends arriving after that are dropped and counted. */
@@ -91,6 +100,10 @@ final class Connection {
         this.messageCallback = messageCallback;
     }
 
+    void setReadCompleteCallback(Consumer<Connection> readCompleteCallback) {
+        this.readCompleteCallback = readCompleteCallback;
+    }
+
     void setEndOfStreamCallback(Consumer<Connection> endOfStreamCallback) {
         this.endOfStreamCallback = endOfStreamCallback;
     }
@@ -126,9 +139,9 @@ final class Connection {
         return lateSends.get();
     }
 
-    /** The most bytes ever waiting in this connection's output buffer. */
-    int peakOutputBytes() {
-        return peakOutputBytes;
+    /** The most bytes ever held for this client: queued output plus requests in work. */
+    int peakHeldBytes() {
+        return peakHeldBytes;
     }
 
     /** Backpressure: take no more requests from this peer until we may again. */
@@ -172,14 +185,7 @@ final class Connection {
                 return;
             }
             outputBuffer.appendMessage(message);
-            int queued = outputBuffer.readableBytes();
-            if (queued > peakOutputBytes) {
-                peakOutputBytes = queued;
-            }
-            if (!aboveHighWaterMark && queued >= highWaterMark) {
-                aboveHighWaterMark = true;
-                highWaterMarkCallback.accept(this);
-            }
+            checkHighWaterMark();
             if (!channel.isWriting()) {
                 try {
                     flush();
@@ -187,6 +193,59 @@ final class Connection {
                     onError(e);
                 }
             }
+        }
+    }
+
+    /**
+     * The business takes requests of {@code bytes} in all into work (to a worker): until their
+     * replies are sent with sendReplies, they count as held for this client. On the IO thread.
+     */
+    void startWork(int bytes) {
+        synchronized (outputLock) {
+            bytesInWork += bytes;
+            checkHighWaterMark();
+        }
+    }
+
+    /**
+     * Sends the replies to requests that startWork took into work, {@code requestBytes} in all:
+     * all of them in one go, with one flush, and the requests stop counting as held.
+     */
+    void sendReplies(List<byte[]> replies, int requestBytes) {
+        synchronized (outputLock) { // from a worker thread
+            if (closed.get()) {
+                lateSends.addAndGet(replies.size());
+                return;
+            }
+            bytesInWork -= requestBytes;
+            for (byte[] reply : replies) {
+                outputBuffer.appendMessage(reply);
+            }
+            checkHighWaterMark();
+            if (!channel.isWriting()) {
+                try {
+                    flush(); // also where the low-water mark is checked
+                } catch (IOException e) {
+                    onError(e);
+                }
+            }
+        }
+    }
+
+    /** Bytes held for this client: replies not written yet, and requests still in work. Holds outputLock. */
+    private int heldBytes() {
+        return outputBuffer.readableBytes() + bytesInWork;
+    }
+
+    /** Holds outputLock. */
+    private void checkHighWaterMark() {
+        int held = heldBytes();
+        if (held > peakHeldBytes) {
+            peakHeldBytes = held;
+        }
+        if (!aboveHighWaterMark && held >= highWaterMark) {
+            aboveHighWaterMark = true;
+            highWaterMarkCallback.accept(this);
         }
     }
 
@@ -206,7 +265,7 @@ final class Connection {
         while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
             // keep going until the buffer is empty or the kernel's send buffer is full
         }
-        if (aboveHighWaterMark && outputBuffer.readableBytes() < lowWaterMark) {
+        if (aboveHighWaterMark && heldBytes() < lowWaterMark) {
             aboveHighWaterMark = false;
             lowWaterMarkCallback.accept(this);
         }
@@ -238,8 +297,8 @@ final class Connection {
             int n = inputBuffer.readFrom(socket, loop.readBuffer());
             if (n == -1) { // EOF: the peer has finished sending, but may still read
                 onEndOfStream();
-            } else if (n > 0) {
-                takeMessages(); // false if a protocol error closed the connection
+            } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
+                readCompleteCallback.accept(this);
             }
         } catch (IOException e) { // an error, e.g. a reset
             onError(e);

@@ -1,6 +1,9 @@
 package course.reactor;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The business on top of the TcpServer library: every message goes back as it came, and a
@@ -8,7 +11,13 @@ import java.io.IOException;
  * each message runs on a pool of worker threads, so slow work never stalls an IO loop.
  */
 final class EchoServer {
-    /** Above this much queued output for a client, stop reading its requests... */
+    /**
+     * The most requests one worker turn takes from one client: the messages of one read go to
+     * the worker together (one hand-over, one flush of the replies), but a client that pipelines
+     * thousands must not keep a worker to itself.
+     */
+    static final int MAX_BATCH = 16;
+    /** Above this much held for a client (replies queued, requests in work), stop reading it... */
     static final int HIGH_WATER_MARK = 1 << 20;
     /** ...and below this much, read them again. */
     static final int LOW_WATER_MARK = 256 << 10;
@@ -18,11 +27,15 @@ final class EchoServer {
     private final Work work;
     /** Null with --workers 0: the work then runs on the IO thread that read the message. */
     private final ThreadPool workers;
+    /** Bytes of requests handed to the workers and not answered yet, over all clients; and the most ever. */
+    private final AtomicLong bytesInWork = new AtomicLong();
+    private final AtomicLong peakBytesInWork = new AtomicLong();
 
     /** Listens at once (port 0 picks a free port); start() then serves. */
     EchoServer(InetAddress address, int maxFrame, int ioThreads, int workerThreads, Work work) throws IOException {
         server = new TcpServer(address, maxFrame, ioThreads);
         server.setMessageCallback(this::onMessage);
+        server.setReadCompleteCallback(this::onReadComplete);
         server.setEndOfStreamCallback(this::onEndOfStream);
         // A client that sends but does not read cannot make us queue its replies without bound.
         server.setHighWaterMarkCallback(Connection::stopReading, HIGH_WATER_MARK);
@@ -36,27 +49,49 @@ final class EchoServer {
         return millis == 0 ? message -> { } : message -> Thread.sleep(millis);
     }
 
-    /** On the IO thread: hand the message to this connection's queue of work, or do it here. */
+    /** On the IO thread: add the message to this connection's next batch of work, or do it here. */
     private void onMessage(Connection connection, byte[] message) throws IOException {
         if (workers == null) {
             reply(connection, message);
             return;
         }
-        SerialExecutor tasks = (SerialExecutor) connection.context();
-        if (tasks == null) { // the first message of this connection
-            tasks = new SerialExecutor(workers);
-            connection.setContext(tasks);
+        ClientWork client = (ClientWork) connection.context();
+        if (client == null) { // the first message of this connection
+            client = new ClientWork(new SerialExecutor(workers));
+            connection.setContext(client);
         }
-        tasks.execute(() -> reply(connection, message));
+        client.batch.add(message);
+        client.batchBytes += Buffer.HEADER_BYTES + message.length;
+        if (client.batch.size() == MAX_BATCH) {
+            handOver(connection, client);
+        }
+    }
+
+    /** On the IO thread, after the messages of one read: they go to the workers as one task. */
+    private void onReadComplete(Connection connection) {
+        ClientWork client = (ClientWork) connection.context();
+        if (client != null && !client.batch.isEmpty()) {
+            handOver(connection, client);
+        }
+    }
+
+    private void handOver(Connection connection, ClientWork client) {
+        List<byte[]> batch = client.batch;
+        int bytes = client.batchBytes;
+        client.batch = new ArrayList<>();
+        client.batchBytes = 0;
+        connection.startWork(bytes); // held for the client until the replies are sent
+        peakBytesInWork.accumulateAndGet(bytesInWork.addAndGet(bytes), Math::max);
+        client.tasks.execute(() -> answer(connection, batch, bytes));
     }
 
     /** The client has finished sending: close once the replies to what it sent are out. */
     private void onEndOfStream(Connection connection) {
-        SerialExecutor tasks = (SerialExecutor) connection.context();
-        if (tasks == null) {
+        ClientWork client = (ClientWork) connection.context();
+        if (client == null) {
             connection.closeWhenFlushed(); // no message of it ever went to a worker
         } else {
-            tasks.execute(connection::closeWhenFlushed); // behind its pending replies, in order
+            client.tasks.execute(connection::closeWhenFlushed); // behind its pending replies, in order
         }
     }
 
@@ -70,6 +105,24 @@ final class EchoServer {
         // From a worker thread: Connection's lock makes it safe, and if the client is gone by
         // now the connection drops the reply.
         connection.send(message);
+    }
+
+    /** On a worker: the work of each message in the batch, then all the replies in one go. */
+    private void answer(Connection connection, List<byte[]> batch, int bytes) {
+        List<byte[]> replies = new ArrayList<>(batch.size());
+        try {
+            for (byte[] message : batch) {
+                work.perform(message);
+                replies.add(message);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
+        } finally {
+            // From a worker thread: Connection's lock makes it safe, and if the client is gone by
+        // now the connection drops the replies.
+            connection.sendReplies(replies, bytes);
+            bytesInWork.addAndGet(-bytes);
+        }
     }
 
     InetAddress address() {
@@ -91,9 +144,28 @@ final class EchoServer {
         server.stop();
     }
 
+    /** The most bytes of requests that were ever waiting for the workers at once, for tests and monitoring. */
+    long peakBytesInWork() {
+        return peakBytesInWork.get();
+    }
+
     /** The server underneath, for tests and monitoring. */
     TcpServer server() {
         return server;
+    }
+
+    /**
+     * What the echo keeps per connection (its context): its queue of work, and the messages of
+     * the read at hand, which go to the workers together. IO thread only, but the queue.
+     */
+    private static final class ClientWork {
+        final SerialExecutor tasks;
+        List<byte[]> batch = new ArrayList<>();
+        int batchBytes;
+
+        ClientWork(SerialExecutor tasks) {
+            this.tasks = tasks;
+        }
     }
 
     /** The business work of one message: a delay to demonstrate with, or a test's hook. */

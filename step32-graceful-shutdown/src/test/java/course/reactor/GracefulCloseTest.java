@@ -52,7 +52,7 @@ class GracefulCloseTest {
              TestClient neverReads = TestClient.connect("127.0.0.1", server.address().port())) {
             neverReads.sendFrame("give me a lot".getBytes(StandardCharsets.UTF_8));
             Await.until("the reply to be queued", () -> server.connections().stream()
-                    .anyMatch(connection -> connection.peakOutputBytes() > 0));
+                    .anyMatch(connection -> connection.peakHeldBytes() > 0));
 
             server.close();
 

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 
 /** A client that writes and does not read cannot make the server queue without bound. */
 class BackpressureTest {
+    private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
     private static final int FRAMES = 4096;
     private static final int BODY = 16 * 1024; // 4096 frames of 16 KiB: 64 MiB in all
 
     @Test
     void queuedOutputStaysNearTheHighWaterMarkAndEveryByteComesBackOnceTheClientReads() throws Exception {
-        // Work on the IO thread (--workers 0): with workers, the messages waiting in their queue
-        // would be memory too, which the output's water marks do not count.
-        EchoServer echo = new EchoServer(new InetAddress("127.0.0.1", 0), 1 << 20, 2, 0, EchoServer.delay(0));
+        // Work on the IO thread (--workers 0): what the server holds is its queued output.
+        EchoServer echo = new EchoServer(ANY_FREE_PORT, 1 << 20, 2, 0, EchoServer.delay(0));
         TcpServer server = echo.server();
         try (LoopThread running = new LoopThread(echo);
              TestClient client = TestClient.connect("127.0.0.1", server.address().port())) {
@@ -37,7 +37,7 @@ class BackpressureTest {
             Connection connection = Await.value("the server's connection",
                     () -> server.connections().stream().findFirst().orElse(null));
             Await.until("queued output to reach the high-water mark",
-                    () -> connection.peakOutputBytes() >= EchoServer.HIGH_WATER_MARK);
+                    () -> connection.peakHeldBytes() >= EchoServer.HIGH_WATER_MARK);
 
             for (int i = 0; i < FRAMES; i++) { // now the client reads, and the server resumes
                 assertThat(client.receiveFrame()).isEqualTo(Payloads.random(BODY, i));
@@ -46,10 +46,49 @@ class BackpressureTest {
             assertThat(writeFailure.get()).isNull();
 
             // Once over the mark the server reads no more, so the queue can only exceed it by
-            // what one read brought in (at most twice the loop's spare buffer), plus a frame
+            // what one read brought in (at most twice the loop's read buffer), plus a frame
             // begun before it.
             int bound = EchoServer.HIGH_WATER_MARK + 2 * EventLoop.READ_BUFFER_BYTES + 2 * (BODY + Buffer.HEADER_BYTES);
-            assertThat(connection.peakOutputBytes()).isBetween(EchoServer.HIGH_WATER_MARK, bound);
+            assertThat(connection.peakHeldBytes()).isBetween(EchoServer.HIGH_WATER_MARK, bound);
+        }
+    }
+
+    @Test
+    void requestsWaitingForAWorkerCountTooSoASlowWorkerCannotMakeTheServerTakeInEverything() throws Exception {
+        // 64 KiB frames that take 5 ms of work each, from a client that does not read: counted
+        // only by their replies, the requests would be read in as fast as they arrive.
+        int frames = 64;
+        int body = 64 * 1024;
+        EchoServer echo = new EchoServer(ANY_FREE_PORT, 1 << 20, 1, 2, EchoServer.delay(5));
+        TcpServer server = echo.server();
+        try (LoopThread running = new LoopThread(echo);
+             TestClient client = TestClient.connect("127.0.0.1", server.address().port())) {
+            AtomicReference<IOException> writeFailure = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < frames; i++) {
+                        client.sendFrame(Payloads.random(body, i));
+                    }
+                } catch (IOException e) {
+                    writeFailure.set(e);
+                }
+            }, "pipelining-client");
+            writer.start();
+            Connection connection = Await.value("the server's connection",
+                    () -> server.connections().stream().findFirst().orElse(null));
+            Await.until("the server to stop reading at the high-water mark",
+                    () -> connection.peakHeldBytes() >= EchoServer.HIGH_WATER_MARK && !connection.isReading());
+
+            for (int i = 0; i < frames; i++) { // now the client reads, and the server resumes
+                assertThat(client.receiveFrame()).isEqualTo(Payloads.random(body, i));
+            }
+            writer.join(30_000);
+            assertThat(writeFailure.get()).isNull();
+
+            // Over the mark, the server reads no more: beyond it, only what one read completed.
+            int bound = EchoServer.HIGH_WATER_MARK + 2 * EventLoop.READ_BUFFER_BYTES + body + Buffer.HEADER_BYTES;
+            assertThat(echo.peakBytesInWork()).as("requests waiting for the workers").isLessThanOrEqualTo(bound);
+            assertThat(connection.peakHeldBytes()).as("requests in work plus replies queued").isLessThanOrEqualTo(bound);
         }
     }
 }

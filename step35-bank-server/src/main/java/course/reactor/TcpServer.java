@@ -44,6 +44,7 @@ final class TcpServer {
     /** Main loop thread only: where the next connection goes. */
     private int nextIoLoop;
     private Connection.MessageCallback messageCallback = (connection, message) -> { };
+    private Consumer<Connection> readCompleteCallback = connection -> { };
     private Consumer<Connection> endOfStreamCallback = Connection::closeWhenFlushed;
     private Consumer<Connection> highWaterMarkCallback = connection -> { };
     private Consumer<Connection> lowWaterMarkCallback = connection -> { };
@@ -97,6 +98,7 @@ final class TcpServer {
         Connection connection = new Connection(ioLoop, client, id, maxFrame);
         connection.setCloseCallback(closeCallback); // the Connection calls us back
         connection.setMessageCallback(messageCallback); // the user's callbacks, not ours
+        connection.setReadCompleteCallback(readCompleteCallback);
         connection.setEndOfStreamCallback(endOfStreamCallback);
         connection.setHighWaterMarkCallback(highWaterMarkCallback, highWaterMark);
         connection.setLowWaterMarkCallback(lowWaterMarkCallback, lowWaterMark);
@@ -143,6 +145,10 @@ final class TcpServer {
     /** Set these before start(): each new connection gets them. */
     void setMessageCallback(Connection.MessageCallback messageCallback) {
         this.messageCallback = messageCallback;
+    }
+
+    void setReadCompleteCallback(Consumer<Connection> readCompleteCallback) {
+        this.readCompleteCallback = readCompleteCallback;
     }
 
     void setEndOfStreamCallback(Consumer<Connection> endOfStreamCallback) {
