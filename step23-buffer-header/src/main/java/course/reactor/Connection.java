@@ -34,6 +34,8 @@ final class Connection {
     private int highWaterMark = Integer.MAX_VALUE;
     private int lowWaterMark;
     private boolean aboveHighWaterMark;
+    /** How often reading was stopped for backpressure; IO thread only. */
+    private int readPauses;
     /** The most output ever queued here; volatile so that tests and monitoring can read it. */
     private volatile int peakOutputBytes;
 
@@ -92,11 +94,17 @@ final class Connection {
 
     /** Backpressure: take no more requests from this peer until we may again. */
     void stopReading() {
+        readPauses++;
         try {
             channel.disableReading();
         } catch (IOException e) {
             onError(e);
         }
+    }
+
+    /** How often stopReading has paused this connection (IO thread). */
+    int readPauses() {
+        return readPauses;
     }
 
     void startReading() {

@@ -19,12 +19,24 @@ final class EchoServer {
         server = new TcpServer(address, maxFrame);
         server.setMessageCallback(this::onMessage);
         // A client that sends but does not read cannot make us queue its replies without bound.
-        server.setHighWaterMarkCallback(Connection::stopReading, HIGH_WATER_MARK);
+        server.setHighWaterMarkCallback(EchoServer::pause, HIGH_WATER_MARK);
         server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
     }
 
     private void onMessage(Connection connection, byte[] message) throws IOException {
         connection.send(message);
+    }
+
+    /**
+     * Backpressure: too much of replies queued for it; read no more of its requests until it
+     * drains. One line the first time, not one per pause: a slow reader may pause often.
+     */
+    private static void pause(Connection connection) {
+        if (connection.readPauses() == 0) {
+            System.err.println("pausing " + connection.peerAddress() + ": " + (HIGH_WATER_MARK >> 10)
+                    + " KiB queued for it; reading again below " + (LOW_WATER_MARK >> 10) + " KiB");
+        }
+        connection.stopReading();
     }
 
     InetAddress address() {

@@ -38,10 +38,22 @@ final class EchoServer {
         server.setReadCompleteCallback(this::onReadComplete);
         server.setEndOfStreamCallback(this::onEndOfStream);
         // A client that sends but does not read cannot make us queue its replies without bound.
-        server.setHighWaterMarkCallback(Connection::stopReading, HIGH_WATER_MARK);
+        server.setHighWaterMarkCallback(EchoServer::pause, HIGH_WATER_MARK);
         server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
         this.work = work;
         this.workers = workerThreads == 0 ? null : new ThreadPool("worker", workerThreads);
+    }
+
+    /**
+     * Backpressure: too much held for it (replies queued, requests in work); read no more of its requests until it
+     * drains. One line the first time, not one per pause: a slow reader may pause often.
+     */
+    private static void pause(Connection connection) {
+        if (connection.readPauses() == 0) {
+            System.err.println("pausing " + connection.peerAddress() + ": " + (HIGH_WATER_MARK >> 10)
+                    + " KiB held for it; reading again below " + (LOW_WATER_MARK >> 10) + " KiB");
+        }
+        connection.stopReading();
     }
 
     /** What --work-delay-ms asks for: work that takes {@code millis} per message. */

@@ -41,6 +41,8 @@ final class Connection {
     private int highWaterMark = Integer.MAX_VALUE;
     private int lowWaterMark;
     private boolean aboveHighWaterMark;
+    /** How often reading was stopped for backpressure; IO thread only. */
+    private int readPauses;
     /**
      * Bytes of this client's requests that the business has taken into work and not answered
      * yet. IO thread only. They count against the water marks with the output buffer:
@@ -146,11 +148,17 @@ final class Connection {
 
     /** Backpressure: take no more requests from this peer until we may again. */
     void stopReading() {
+        readPauses++;
         try {
             channel.disableReading();
         } catch (IOException e) {
             onError(e);
         }
+    }
+
+    /** How often stopReading has paused this connection (IO thread). */
+    int readPauses() {
+        return readPauses;
     }
 
     void startReading() {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import course.toolkit.Await;
 import course.toolkit.Payloads;
 import course.toolkit.TestClient;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +93,44 @@ class BackpressureTest {
             assertThat(echo.peakBytesInWork()).as("requests waiting for the workers").isLessThanOrEqualTo(bound);
             assertThat(connection.peakHeldBytes()).as("requests in work plus replies queued").isLessThanOrEqualTo(bound);
         }
+    }
+
+    @Test
+    void aPausedClientIsLoggedOnceHoweverOftenItPauses() throws Exception {
+        int frames = 1024; // 16 MiB a round: more than the kernel's buffers can hide
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        EchoServer echo = new EchoServer(ANY_FREE_PORT, 1 << 20, 2, 0, EchoServer.delay(0));
+        TcpServer server = echo.server();
+        int port;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try (LoopThread running = new LoopThread(echo);
+             TestClient client = TestClient.connect("127.0.0.1", server.address().port())) {
+            port = client.localPort();
+            for (int round = 1; round <= 2; round++) {
+                Thread writer = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < frames; i++) {
+                            client.sendFrame(Payloads.random(BODY, i));
+                        }
+                    } catch (IOException e) {
+                        // the assertions below fail if the echo does not come back
+                    }
+                }, "flooding-client");
+                writer.start();
+                Connection connection = Await.value("the server's connection",
+                        () -> server.connections().stream().findFirst().orElse(null));
+                int pauses = round;
+                Await.until("pause number " + round, () -> connection.readPauses() >= pauses);
+                for (int i = 0; i < frames; i++) {
+                    assertThat(client.receiveFrame()).isEqualTo(Payloads.random(BODY, i));
+                }
+                writer.join(30_000);
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        String line = "pausing 127.0.0.1:" + port + ": ";
+        assertThat(log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(line))).hasSize(1);
     }
 }

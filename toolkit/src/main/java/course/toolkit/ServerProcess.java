@@ -83,7 +83,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code java -jar jar 127.0.0.1 0 options...}. */
     public static ServerProcess startJar(Path jar, String... options) {
+        return startJar(jar, List.of(), options);
+    }
+
+    /** Starts {@code java jvmOptions... -jar jar 127.0.0.1 0 options...}, e.g. with a small heap. */
+    public static ServerProcess startJar(Path jar, List<String> jvmOptions, String... options) {
         List<String> command = javaCommand();
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         return start(command, options);
