@@ -14,7 +14,7 @@ final class Acceptor implements AutoCloseable {
         socket = Socket.listen(address);
         try {
             channel = new Channel(loop, socket);
-            channel.setReadCallback(this::newConnection); // the Channel calls us back
+            channel.setReadCallback(this::handleRead); // the Channel calls us back
             channel.enableReading();
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -23,7 +23,7 @@ final class Acceptor implements AutoCloseable {
     }
 
     /** The read callback of the listening channel: a Connection for each waiting client. */
-    private void newConnection() {
+    private void handleRead() {
         try {
             // Accept every waiting connection, not just one: one wakeup, many clients.
             for (Socket client = socket.accept(); client != null; client = socket.accept()) {

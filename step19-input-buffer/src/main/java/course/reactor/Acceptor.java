@@ -15,7 +15,7 @@ final class Acceptor implements AutoCloseable {
         socket = Socket.listen(address);
         try {
             channel = new Channel(loop, socket);
-            channel.setReadCallback(this::newConnection); // the Channel calls us back
+            channel.setReadCallback(this::handleRead); // the Channel calls us back
             channel.enableReading();
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -28,11 +28,16 @@ final class Acceptor implements AutoCloseable {
     }
 
     /** The read callback of the listening channel: hands each waiting client to our callback. */
-    private void newConnection() {
+    private void handleRead() {
         try {
             // Accept every waiting connection, not just one: one wakeup, many clients.
             for (Socket client = socket.accept(); client != null; client = socket.accept()) {
-                newConnectionCallback.accept(client);
+                try {
+                    newConnectionCallback.accept(client);
+                } catch (RuntimeException e) { // a bug over there costs this client, not the listener
+                    System.err.println("refusing " + client + ": callback failed: " + e);
+                    client.close();
+                }
             }
         } catch (IOException e) {
             System.err.println("accept failed: " + e.getMessage());

@@ -85,7 +85,7 @@ final class Connection {
             } else if (n > 0) {
                 takeMessages(); // false if a protocol error closed the connection
             }
-        } catch (IOException e) { // an error, e.g. a reset
+        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -121,9 +121,9 @@ final class Connection {
         closeCallback.accept(this);
     }
 
-    /** Something broke, e.g. a reset: worth one line naming the peer. */
-    private void onError(IOException e) {
-        System.err.println("closing " + socket + ": " + e.getMessage());
+    /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
+    private void onError(Exception e) {
+        System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }
 

@@ -9,12 +9,14 @@ record ServerOptions(String host, int port, int maxFrame) {
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 5005;
     static final int DEFAULT_MAX_FRAME = 1 << 20;
+    /** The largest --max-frame allowed: 64 MiB. Frames far above that belong in a file transfer, not a message. */
+    static final int MAX_MAX_FRAME = 64 << 20;
     static final String USAGE = """
             usage: java -jar <step>.jar [HOST] [PORT] [--max-frame BYTES]
               HOST               address to listen on (default 127.0.0.1)
               PORT               port to listen on, 0 for any free port (default 5005);
                                  a single number on its own is taken as the PORT
-              --max-frame BYTES  largest message body accepted (default 1048576); a client
+              --max-frame BYTES  largest message body accepted (default 1048576, at most 64 MiB); a client
                                  that announces a longer one loses its connection
               --help             print this help and exit""";
 
@@ -41,6 +43,9 @@ record ServerOptions(String host, int port, int maxFrame) {
             String arg = args[i];
             if (arg.equals("--max-frame")) {
                 maxFrame = parsePositive(arg, valueOf(args, i++));
+                if (maxFrame > MAX_MAX_FRAME) {
+                    throw new IllegalArgumentException("bad --max-frame " + maxFrame + " (at most " + MAX_MAX_FRAME + ", 64 MiB)");
+                }
             } else if (arg.startsWith("--")) {
                 throw new IllegalArgumentException("unknown option " + arg);
             } else {

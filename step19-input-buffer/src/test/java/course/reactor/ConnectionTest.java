@@ -14,6 +14,29 @@ import org.junit.jupiter.api.Test;
 
 /** A Connection over a real accepted socket, served by a loop on a test thread. */
 class ConnectionTest {
+    @Test
+    void aMessageCallbackThatThrowsEndsTheConnectionThroughItsOwner() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
+            connection.setMessageCallback((from, message) -> {
+                throw new IllegalStateException("a bug in a callback (expected by the test)");
+            });
+            AtomicInteger ownerTold = new AtomicInteger();
+            connection.setCloseCallback(ended -> {
+                ownerTold.incrementAndGet();
+                ended.close();
+            });
+            try (LoopThread running = new LoopThread(loop)) {
+                client.sendFrame(new byte[] {1});
+                assertThat(client.awaitEof()).as("the connection is closed").isTrue();
+                Await.until("its owner to be told, so that it forgets it", () -> ownerTold.get() == 1);
+                assertThat(running.isRunning()).isTrue();
+            }
+        }
+    }
+
     private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
     private static final int MAX_FRAME = 1000;
 

@@ -68,12 +68,16 @@ final class Connection {
      * write at once (no trip through select), and whatever the kernel does not take now is
      * written when the socket becomes writable. Never blocks, never spins.
      */
-    void send(byte[] message) throws IOException {
+    void send(byte[] message) {
         byte[] header = ByteBuffer.allocate(HEADER_BYTES).putInt(message.length).array();
         outputBuffer.append(header, 0, HEADER_BYTES);
         outputBuffer.append(message, 0, message.length);
         if (!channel.isWriting()) {
-            flush();
+            try {
+                flush();
+            } catch (IOException | RuntimeException e) {
+                onError(e);
+            }
         }
     }
 
@@ -81,7 +85,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -118,7 +122,7 @@ final class Connection {
             } else if (n > 0) {
                 takeMessages(); // false if a protocol error closed the connection
             }
-        } catch (IOException e) { // an error, e.g. a reset
+        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -159,9 +163,9 @@ final class Connection {
         channel.disableReading(); // end of stream stays readable: stop asking
     }
 
-    /** Something broke, e.g. a reset: worth one line naming the peer. */
-    private void onError(IOException e) {
-        System.err.println("closing " + socket + ": " + e.getMessage());
+    /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
+    private void onError(Exception e) {
+        System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }
 

@@ -65,6 +65,21 @@ class EventLoopTest {
     }
 
     @Test
+    void aTimeoutCallbackThatThrowsDoesNotEndTheLoop() throws Exception {
+        EventLoop loop = new EventLoop();
+        AtomicInteger timeouts = new AtomicInteger();
+        loop.setTimeoutCallback(5, () -> {
+            if (timeouts.incrementAndGet() == 1) {
+                throw new IllegalStateException("a bug in a callback (expected by the test)");
+            }
+        });
+        try (LoopThread running = new LoopThread(loop)) {
+            Await.until("more timeouts after the one that threw", () -> timeouts.get() >= 3);
+            assertThat(running.isRunning()).isTrue();
+        }
+    }
+
+    @Test
     void aCallbackThatThrowsCostsOnlyItsOwnConnection() throws Exception {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);

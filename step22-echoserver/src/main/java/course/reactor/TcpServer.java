@@ -68,11 +68,13 @@ final class TcpServer {
     }
 
     void setHighWaterMarkCallback(Consumer<Connection> highWaterMarkCallback, int highWaterMark) {
+        Connection.checkWaterMarks(highWaterMark, lowWaterMark);
         this.highWaterMarkCallback = highWaterMarkCallback;
         this.highWaterMark = highWaterMark;
     }
 
     void setLowWaterMarkCallback(Consumer<Connection> lowWaterMarkCallback, int lowWaterMark) {
+        Connection.checkWaterMarks(highWaterMark, lowWaterMark);
         this.lowWaterMarkCallback = lowWaterMarkCallback;
         this.lowWaterMark = lowWaterMark;
     }

@@ -106,7 +106,7 @@ final class ThreadPool implements AutoCloseable {
             }
             try {
                 task.run(); // outside the lock, so other threads can take tasks meanwhile
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: a worker lost quietly would leave the pool a thread short
                 // One bad task must not take a thread with it.
                 System.err.println(Thread.currentThread().getName() + ": task failed: " + e);
             }

@@ -1,6 +1,7 @@
 package course.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import course.toolkit.Await;
 import course.toolkit.Payloads;
@@ -10,6 +11,16 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class BufferTest {
+    @Test
+    void growthDoublesButNeverOverflowsNearOneGibibyte() {
+        assertThat(Buffer.grownCapacity(1024, 1025)).isEqualTo(2048);
+        assertThat(Buffer.grownCapacity(1024, 5000)).as("at least what is needed").isEqualTo(5000);
+        assertThat(Buffer.grownCapacity(1 << 30, (1L << 30) + 1)).as("doubling 1 GiB as an int would be negative")
+                .isEqualTo(Integer.MAX_VALUE - 8);
+        assertThatThrownBy(() -> Buffer.grownCapacity(Integer.MAX_VALUE - 8, Integer.MAX_VALUE))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void appendsAtTheBackAndConsumesFromTheFront() throws Exception {
         Buffer buffer = new Buffer();

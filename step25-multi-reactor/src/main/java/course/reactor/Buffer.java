@@ -19,6 +19,8 @@ import java.util.Arrays;
  * output buffer keeps what the kernel could not take yet.
  */
 final class Buffer {
+    /** The largest array the JVM promises to allocate. */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
     /** The length header of the course's protocol: 4 bytes, big-endian (network byte order). */
     static final int HEADER_BYTES = 4;
     private static final int INITIAL_CAPACITY = 1024;
@@ -99,8 +101,20 @@ final class Buffer {
     /** Grows by doubling, so appending n bytes one at a time costs O(n) copies in all. */
     private void ensureWritable(int length) {
         if (bytes.length - size < length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
+            bytes = Arrays.copyOf(bytes, grownCapacity(bytes.length, (long) size + length));
             view = ByteBuffer.wrap(bytes);
         }
+    }
+
+    /**
+     * The capacity to grow to: double, so that appending n bytes in small pieces costs O(n)
+     * copies in all, but at least {@code needed}, and in a long, because near 1 GiB doubling an
+     * int turns negative (and growth would fall back to exact steps, one copy per read).
+     */
+    static int grownCapacity(int capacity, long needed) {
+        if (needed > MAX_CAPACITY) {
+            throw new IllegalStateException("a buffer cannot hold " + needed + " bytes");
+        }
+        return (int) Math.min(MAX_CAPACITY, Math.max(needed, 2L * capacity));
     }
 }

@@ -80,13 +80,26 @@ final class Connection {
     }
 
     void setHighWaterMarkCallback(Consumer<Connection> highWaterMarkCallback, int highWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.highWaterMarkCallback = highWaterMarkCallback;
         this.highWaterMark = highWaterMark;
     }
 
     void setLowWaterMarkCallback(Consumer<Connection> lowWaterMarkCallback, int lowWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.lowWaterMarkCallback = lowWaterMarkCallback;
         this.lowWaterMark = lowWaterMark;
+    }
+
+    /**
+     * The low mark must be below the high one, or one write would stop and restart reading in
+     * the same breath; a low mark of 0 means "once everything is out".
+     */
+    static void checkWaterMarks(int highWaterMark, int lowWaterMark) {
+        if (lowWaterMark < 0 || lowWaterMark >= highWaterMark) {
+            throw new IllegalArgumentException("water marks need 0 <= low < high, not low " + lowWaterMark
+                    + " and high " + highWaterMark);
+        }
     }
 
     /** The most bytes ever waiting in this connection's output buffer. */
@@ -99,7 +112,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -112,7 +125,7 @@ final class Connection {
     void startReading() {
         try {
             channel.enableReading();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -126,7 +139,7 @@ final class Connection {
      * write at once (no trip through select), and whatever the kernel does not take now is
      * written when the socket becomes writable. Never blocks, never spins.
      */
-    void send(byte[] message) throws IOException {
+    void send(byte[] message) {
         outputBuffer.appendMessage(message);
         int queued = outputBuffer.readableBytes();
         if (queued > peakOutputBytes) {
@@ -137,7 +150,11 @@ final class Connection {
             highWaterMarkCallback.accept(this);
         }
         if (!channel.isWriting()) {
-            flush();
+            try {
+                flush();
+            } catch (IOException | RuntimeException e) {
+                onError(e);
+            }
         }
     }
 
@@ -145,7 +162,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -155,7 +172,7 @@ final class Connection {
         while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
             // keep going until the buffer is empty or the kernel's send buffer is full
         }
-        if (aboveHighWaterMark && outputBuffer.readableBytes() < lowWaterMark) {
+        if (aboveHighWaterMark && outputBuffer.readableBytes() <= lowWaterMark) {
             aboveHighWaterMark = false;
             lowWaterMarkCallback.accept(this);
         }
@@ -190,7 +207,7 @@ final class Connection {
             } else if (n > 0) {
                 takeMessages(); // false if a protocol error closed the connection
             }
-        } catch (IOException e) { // an error, e.g. a reset
+        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -231,9 +248,9 @@ final class Connection {
         channel.disableReading(); // end of stream stays readable: stop asking
     }
 
-    /** Something broke, e.g. a reset: worth one line naming the peer. */
-    private void onError(IOException e) {
-        System.err.println("closing " + socket + ": " + e.getMessage());
+    /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
+    private void onError(Exception e) {
+        System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }
 

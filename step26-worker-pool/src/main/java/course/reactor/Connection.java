@@ -107,13 +107,26 @@ final class Connection {
     }
 
     void setHighWaterMarkCallback(Consumer<Connection> highWaterMarkCallback, int highWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.highWaterMarkCallback = highWaterMarkCallback;
         this.highWaterMark = highWaterMark;
     }
 
     void setLowWaterMarkCallback(Consumer<Connection> lowWaterMarkCallback, int lowWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.lowWaterMarkCallback = lowWaterMarkCallback;
         this.lowWaterMark = lowWaterMark;
+    }
+
+    /**
+     * The low mark must be below the high one, or one write would stop and restart reading in
+     * the same breath; a low mark of 0 means "once everything is out".
+     */
+    static void checkWaterMarks(int highWaterMark, int lowWaterMark) {
+        if (lowWaterMark < 0 || lowWaterMark >= highWaterMark) {
+            throw new IllegalArgumentException("water marks need 0 <= low < high, not low " + lowWaterMark
+                    + " and high " + highWaterMark);
+        }
     }
 
     Object context() {
@@ -135,7 +148,7 @@ final class Connection {
             readPauses++;
             try {
                 channel.disableReading();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -150,7 +163,7 @@ final class Connection {
         synchronized (outputLock) {
             try {
                 channel.enableReading();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -167,12 +180,16 @@ final class Connection {
      * write at once (no trip through select), and whatever the kernel does not take now is
      * written when the socket becomes writable. Never blocks, never spins.
      */
-    void send(byte[] message) throws IOException {
+    void send(byte[] message) {
         synchronized (outputLock) { // any thread may send: a worker, or the IO thread itself
             outputBuffer.appendMessage(message);
             checkHighWaterMark();
             if (!channel.isWriting()) {
-                flush();
+                try {
+                    flush();
+                } catch (IOException | RuntimeException e) {
+                    onError(e);
+                }
             }
         }
     }
@@ -192,7 +209,7 @@ final class Connection {
      * Sends the replies to requests that startWork took into work, {@code requestBytes} in all:
      * all of them in one go, with one flush, and the requests stop counting as held.
      */
-    void sendReplies(List<byte[]> replies, int requestBytes) throws IOException {
+    void sendReplies(List<byte[]> replies, int requestBytes) {
         synchronized (outputLock) { // from a worker thread
             bytesInWork -= requestBytes;
             for (byte[] reply : replies) {
@@ -200,7 +217,11 @@ final class Connection {
             }
             checkHighWaterMark();
             if (!channel.isWriting()) {
-                flush(); // also where the low-water mark is checked
+                try {
+                    flush(); // also where the low-water mark is checked
+                } catch (IOException | RuntimeException e) {
+                    onError(e);
+                }
             }
         }
     }
@@ -227,7 +248,7 @@ final class Connection {
         synchronized (outputLock) {
             try {
                 flush();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -238,7 +259,7 @@ final class Connection {
         while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
             // keep going until the buffer is empty or the kernel's send buffer is full
         }
-        if (aboveHighWaterMark && heldBytes() < lowWaterMark) {
+        if (aboveHighWaterMark && heldBytes() <= lowWaterMark) {
             aboveHighWaterMark = false;
             lowWaterMarkCallback.accept(this);
         }
@@ -273,7 +294,7 @@ final class Connection {
             } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
                 readCompleteCallback.accept(this);
             }
-        } catch (IOException e) { // an error, e.g. a reset
+        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -325,9 +346,9 @@ final class Connection {
         }
     }
 
-    /** Something broke, e.g. a reset: worth one line naming the peer. */
-    private void onError(IOException e) {
-        System.err.println("closing " + socket + ": " + e.getMessage());
+    /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
+    private void onError(Exception e) {
+        System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }
 

@@ -107,7 +107,7 @@ final class EchoServer {
         }
     }
 
-    private void reply(Connection connection, byte[] message) throws IOException {
+    private void reply(Connection connection, byte[] message) {
         try {
             work.perform(message);
         } catch (InterruptedException e) {
@@ -127,13 +127,8 @@ final class EchoServer {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
-        }
-        try {
-            connection.sendReplies(replies, bytes); // from a worker thread: Connection's lock makes it safe
-        } catch (IOException e) {
-            // The IO thread sees the broken connection too, and closes it.
-            System.err.println("reply to " + connection.peerAddress() + " failed: " + e.getMessage());
         } finally {
+            connection.sendReplies(replies, bytes); // from a worker thread: Connection's lock makes it safe
             bytesInWork.addAndGet(-bytes);
         }
     }

@@ -131,7 +131,7 @@ final class EchoServer {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
         } finally {
             // From a worker thread: Connection's lock makes it safe, and if the client is gone by
-        // now the connection drops the replies.
+            // now the connection drops the replies.
             connection.sendReplies(replies, bytes);
             bytesInWork.addAndGet(-bytes);
         }

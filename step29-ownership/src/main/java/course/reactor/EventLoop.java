@@ -39,7 +39,7 @@ final class EventLoop implements AutoCloseable {
         while (!stopped) {
             List<Channel> ready = epoll.loop(selectTimeoutMillis); // sleep until a channel is ready
             if (ready.isEmpty()) {
-                timeoutCallback.run();
+                runGuarded(timeoutCallback, "select-timeout callback");
             }
             for (Channel channel : ready) {
                 handle(channel);
@@ -56,6 +56,15 @@ final class EventLoop implements AutoCloseable {
     /** The loop's read buffer; only for the loop's own reads. */
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /** Runs a callback of the loop's own; one that throws is reported, and the loop goes on. */
+    private static void runGuarded(Runnable callback, String what) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            System.err.println(Thread.currentThread().getName() + ": " + what + " failed: " + e);
+        }
     }
 
     /** A bug in one callback costs its own connection, not the loop and everyone on it. */

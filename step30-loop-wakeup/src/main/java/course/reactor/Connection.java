@@ -79,7 +79,7 @@ final class Connection {
         loop.runInLoop(() -> {
             try {
                 channel.enableReading();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         });
@@ -115,13 +115,26 @@ final class Connection {
     }
 
     void setHighWaterMarkCallback(Consumer<Connection> highWaterMarkCallback, int highWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.highWaterMarkCallback = highWaterMarkCallback;
         this.highWaterMark = highWaterMark;
     }
 
     void setLowWaterMarkCallback(Consumer<Connection> lowWaterMarkCallback, int lowWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.lowWaterMarkCallback = lowWaterMarkCallback;
         this.lowWaterMark = lowWaterMark;
+    }
+
+    /**
+     * The low mark must be below the high one, or one write would stop and restart reading in
+     * the same breath; a low mark of 0 means "once everything is out".
+     */
+    static void checkWaterMarks(int highWaterMark, int lowWaterMark) {
+        if (lowWaterMark < 0 || lowWaterMark >= highWaterMark) {
+            throw new IllegalArgumentException("water marks need 0 <= low < high, not low " + lowWaterMark
+                    + " and high " + highWaterMark);
+        }
     }
 
     Object context() {
@@ -151,7 +164,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -164,7 +177,7 @@ final class Connection {
     void startReading() {
         try {
             channel.enableReading();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -198,7 +211,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -240,7 +253,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush(); // also where the low-water mark is checked
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -266,7 +279,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -276,7 +289,7 @@ final class Connection {
         while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
             // keep going until the buffer is empty or the kernel's send buffer is full
         }
-        if (aboveHighWaterMark && heldBytes() < lowWaterMark) {
+        if (aboveHighWaterMark && heldBytes() <= lowWaterMark) {
             aboveHighWaterMark = false;
             lowWaterMarkCallback.accept(this);
         }
@@ -311,7 +324,7 @@ final class Connection {
             } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
                 readCompleteCallback.accept(this);
             }
-        } catch (IOException e) { // an error, e.g. a reset
+        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -363,10 +376,10 @@ final class Connection {
         closeAfterFlush = true; // flush() closes when the buffer drains
     }
 
-    /** Something broke, e.g. a reset: worth one line naming the peer, once. */
-    private void onError(IOException e) {
+    /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
+    private void onError(Exception e) {
         if (!ended) {
-            System.err.println("closing " + socket + ": " + e.getMessage());
+            System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
             end();
         }
     }

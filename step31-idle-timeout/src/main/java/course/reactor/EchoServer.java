@@ -132,7 +132,7 @@ final class EchoServer {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
         } finally {
             // From a worker thread: the connection hands the replies to its IO loop, and if the
-        // client is gone by now it drops them.
+            // client is gone by now it drops them.
             connection.sendReplies(replies, bytes);
             bytesInWork.addAndGet(-bytes);
         }

@@ -28,7 +28,15 @@ final class SerialExecutor {
             }
             scheduled = true;
         }
-        pool.submit(this::runTurn);
+        try {
+            pool.submit(this::runTurn);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) { // the pool has stopped: nothing queued here can run any more
+                tasks.clear();
+                scheduled = false;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -44,7 +52,7 @@ final class SerialExecutor {
             }
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: it would leave this queue scheduled and never run again
                 // One failed task must not stall the ones queued behind it.
                 System.err.println(Thread.currentThread().getName() + ": task failed: " + e);
             }

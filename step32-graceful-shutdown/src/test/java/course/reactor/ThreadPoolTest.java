@@ -112,6 +112,19 @@ class ThreadPoolTest {
     }
 
     @Test
+    void aTaskThatThrowsAnErrorDoesNotKillItsThreadEither() throws Exception {
+        ThreadPool pool = new ThreadPool("survivor", 1);
+        AtomicReference<String> laterTaskThread = new AtomicReference<>();
+        pool.submit(() -> {
+            throw new AssertionError("an Error (expected by the test)");
+        });
+        pool.submit(() -> laterTaskThread.set(Thread.currentThread().getName()));
+        pool.stop();
+
+        assertThat(laterTaskThread.get()).isEqualTo("survivor-1");
+    }
+
+    @Test
     void aPoolThreadCannotStopItsOwnPool() throws Exception {
         ThreadPool pool = new ThreadPool("self", 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -77,7 +77,7 @@ final class EventLoop implements AutoCloseable {
                 // Sleep until a channel is ready, or until the next timer is due.
                 List<Channel> ready = epoll.loop(millisToSleep());
                 if (ready.isEmpty()) {
-                    timeoutCallback.run();
+                    runGuarded(timeoutCallback, "select-timeout callback");
                 }
                 for (Channel channel : ready) {
                     handle(channel);
@@ -185,11 +185,7 @@ final class EventLoop implements AutoCloseable {
         // Cleared before draining: a task queued from now on needs, and gets, a new wakeup.
         wakeupPending.set(false);
         for (Runnable task = pendingTasks.poll(); task != null; task = pendingTasks.poll()) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                System.err.println(Thread.currentThread().getName() + ": task failed: " + e);
-            }
+            runGuarded(task, "task");
         }
     }
 
@@ -202,6 +198,15 @@ final class EventLoop implements AutoCloseable {
     void setTimeoutCallback(long timeoutMillis, Runnable timeoutCallback) {
         this.selectTimeoutMillis = timeoutMillis;
         this.timeoutCallback = timeoutCallback;
+    }
+
+    /** Runs a callback of the loop's own; one that throws is reported, and the loop goes on. */
+    private static void runGuarded(Runnable callback, String what) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            System.err.println(Thread.currentThread().getName() + ": " + what + " failed: " + e);
+        }
     }
 
     /** A bug in one callback costs its own connection, not the loop and everyone on it. */

@@ -36,7 +36,11 @@ final class TimerQueue {
             heap.poll();
             if (!first.cancelled) {
                 ran++;
-                first.task.run(); // may schedule new timers: they go into the heap in order
+                try {
+                    first.task.run(); // may schedule new timers: they go into the heap in order
+                } catch (RuntimeException e) { // one broken timer must not stop the others, or the loop
+                    System.err.println(Thread.currentThread().getName() + ": timer failed: " + e);
+                }
             }
         }
         return ran;

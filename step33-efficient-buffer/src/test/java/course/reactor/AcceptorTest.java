@@ -8,9 +8,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class AcceptorTest {
+    @Test
+    void aCallbackThatThrowsCostsOnlyTheClientItWasHanded() throws Exception {
+        EventLoop loop = new EventLoop();
+        Queue<Socket> handedOver = new ConcurrentLinkedQueue<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+        try (Acceptor acceptor = new Acceptor(loop, ANY_FREE_PORT)) {
+            acceptor.setNewConnectionCallback(socket -> {
+                if (first.getAndSet(false)) {
+                    throw new IllegalStateException("a bug in a callback (expected by the test)");
+                }
+                handedOver.add(socket);
+            });
+            try (LoopThread running = new LoopThread(loop);
+                 TestClient refused = TestClient.connect("127.0.0.1", acceptor.address().port())) {
+                assertThat(refused.awaitEof()).as("the client the callback failed on is closed").isTrue();
+                try (TestClient served = TestClient.connect("127.0.0.1", acceptor.address().port())) {
+                    Await.until("the next client to be handed over", () -> handedOver.size() == 1);
+                    assertThat(handedOver.peek().address().port()).isEqualTo(served.localPort());
+                    assertThat(running.isRunning()).as("the loop survived").isTrue();
+                }
+            }
+        } finally {
+            handedOver.forEach(Socket::close);
+        }
+    }
+
     private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
 
     @Test

@@ -12,6 +12,16 @@ import org.junit.jupiter.api.Test;
 
 class BufferTest {
     @Test
+    void growthDoublesButNeverOverflowsNearOneGibibyte() {
+        assertThat(Buffer.grownCapacity(1024, 1025)).isEqualTo(2048);
+        assertThat(Buffer.grownCapacity(1024, 5000)).as("at least what is needed").isEqualTo(5000);
+        assertThat(Buffer.grownCapacity(1 << 30, (1L << 30) + 1)).as("doubling 1 GiB as an int would be negative")
+                .isEqualTo(Integer.MAX_VALUE - 8);
+        assertThatThrownBy(() -> Buffer.grownCapacity(Integer.MAX_VALUE - 8, Integer.MAX_VALUE))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aNewBufferHoldsNoArrayUntilTheFirstByteComes() {
         Buffer buffer = new Buffer();
         assertThat(buffer.capacity()).isZero();
@@ -144,7 +154,7 @@ class BufferTest {
             });
 
             assertThat(content(buffer)).isEqualTo(payload);
-            assertThat(buffer.capacity()).as("grown only as far as needed").isEqualTo(64 * 1024);
+            assertThat(buffer.capacity()).as("grown only as far as needed").isBetween(payload.length + Buffer.CHEAP_PREPEND, 2 * payload.length);
         }
     }
 

@@ -90,7 +90,7 @@ final class Connection {
         loop.runInLoop(() -> {
             try {
                 channel.enableReading();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         });
@@ -126,13 +126,26 @@ final class Connection {
     }
 
     void setHighWaterMarkCallback(Consumer<Connection> highWaterMarkCallback, int highWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.highWaterMarkCallback = highWaterMarkCallback;
         this.highWaterMark = highWaterMark;
     }
 
     void setLowWaterMarkCallback(Consumer<Connection> lowWaterMarkCallback, int lowWaterMark) {
+        checkWaterMarks(highWaterMark, lowWaterMark);
         this.lowWaterMarkCallback = lowWaterMarkCallback;
         this.lowWaterMark = lowWaterMark;
+    }
+
+    /**
+     * The low mark must be below the high one, or one write would stop and restart reading in
+     * the same breath; a low mark of 0 means "once everything is out".
+     */
+    static void checkWaterMarks(int highWaterMark, int lowWaterMark) {
+        if (lowWaterMark < 0 || lowWaterMark >= highWaterMark) {
+            throw new IllegalArgumentException("water marks need 0 <= low < high, not low " + lowWaterMark
+                    + " and high " + highWaterMark);
+        }
     }
 
     Object context() {
@@ -167,7 +180,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -180,7 +193,7 @@ final class Connection {
     void startReading() {
         try {
             channel.enableReading();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -214,7 +227,7 @@ final class Connection {
         if (!channel.isWriting() && !inReadRound) { // in a read round, handleRead flushes once at the end
             try {
                 flush();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -256,7 +269,7 @@ final class Connection {
         if (!channel.isWriting() && !inReadRound) {
             try {
                 flush(); // also where the low-water mark is checked
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
             }
         }
@@ -282,7 +295,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             onError(e);
         }
     }
@@ -292,7 +305,7 @@ final class Connection {
         while (outputBuffer.readableBytes() > 0 && outputBuffer.writeTo(socket) > 0) {
             lastActivityNanos = loop.now().nanos(); // until the buffer is empty or the kernel's is full
         }
-        if (aboveHighWaterMark && heldBytes() < lowWaterMark) {
+        if (aboveHighWaterMark && heldBytes() <= lowWaterMark) {
             aboveHighWaterMark = false;
             lowWaterMarkCallback.accept(this);
         }
@@ -332,7 +345,7 @@ final class Connection {
             if (n == -1) { // EOF: the peer has finished sending, but may still read
                 onEndOfStream();
             }
-        } catch (IOException e) { // an error, e.g. a reset
+        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
             onError(e);
         } finally {
             inReadRound = false;
@@ -393,7 +406,7 @@ final class Connection {
             data.position(position); // before the callback: it may close us, or read more
             try {
                 messageCallback.onMessage(this, message);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 onError(e);
                 return false;
             }
@@ -432,10 +445,10 @@ final class Connection {
         closeAfterFlush = true; // flush() closes when the buffer drains
     }
 
-    /** Something broke, e.g. a reset: worth one line naming the peer, once. */
-    private void onError(IOException e) {
+    /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
+    private void onError(Exception e) {
         if (!ended) {
-            System.err.println("closing " + socket + ": " + e.getMessage());
+            System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
             end();
         }
     }

@@ -34,7 +34,7 @@ final class Acceptor implements AutoCloseable {
         try {
             spare = DatagramChannel.open();
             channel = new Channel(loop, socket);
-            channel.setReadCallback(this::newConnection); // the Channel calls us back
+            channel.setReadCallback(this::handleRead); // the Channel calls us back
             channel.enableReading();
         } catch (IOException | RuntimeException e) {
             close();
@@ -47,7 +47,7 @@ final class Acceptor implements AutoCloseable {
     }
 
     /** The read callback of the listening channel: hands each waiting client to our callback. */
-    private void newConnection() {
+    private void handleRead() {
         if (spare == null && (spare = openSpare()) == null) {
             // No reserve, and no descriptor to make one: an accept now could only fill the
             // last slot, and leave nothing to refuse the next client with.
@@ -62,7 +62,12 @@ final class Acceptor implements AutoCloseable {
                     outOfDescriptors = false;
                     System.err.println("accepting again after refusing " + refusedThisEpisode + " clients");
                 }
-                newConnectionCallback.accept(client);
+                try {
+                    newConnectionCallback.accept(client);
+                } catch (RuntimeException e) { // a bug over there costs this client, not the listener
+                    System.err.println("refusing " + client + ": callback failed: " + e);
+                    client.close();
+                }
             }
         } catch (IOException e) {
             if (isOutOfDescriptors(e)) {
@@ -84,7 +89,7 @@ final class Acceptor implements AutoCloseable {
         closeSpare();
         // Between closing the spare and accepting, any thread may open a file and take the
         // descriptor (the JVM's own threads do, now and then): then accept fails, the spare
-        // cannot be had back, and newConnection() pauses until it can.
+        // cannot be had back, and handleRead() pauses until it can.
         try {
             Socket client = socket.accept();
             if (client != null) {
@@ -120,7 +125,7 @@ final class Acceptor implements AutoCloseable {
         }
     }
 
-    /** Called back when the loop has slept: listen again; newConnection() first takes the reserve back. */
+    /** Called back when the loop has slept: listen again; handleRead() first takes the reserve back. */
     private void resumeAccepting() {
         if (!paused) {
             return;
@@ -138,7 +143,7 @@ final class Acceptor implements AutoCloseable {
         try {
             return DatagramChannel.open();
         } catch (IOException e) {
-            return null; // still none to spare: newConnection() pauses and tries again
+            return null; // still none to spare: handleRead() pauses and tries again
         }
     }
 

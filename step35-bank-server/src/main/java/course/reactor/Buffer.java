@@ -23,6 +23,8 @@ import java.util.Arrays;
  * holds no buffer memory.
  */
 final class Buffer {
+    /** The largest array the JVM promises to allocate. */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
     /** The length header of the course's protocol: 4 bytes, big-endian (network byte order). */
     static final int HEADER_BYTES = 4;
     /** Room kept in front of the content, so a header can be put before a body without moving it. */
@@ -202,11 +204,7 @@ final class Buffer {
             // Enough room if the content moves to the front: one copy of what is left, rarely.
             System.arraycopy(bytes, readerIndex, bytes, CHEAP_PREPEND, readable);
         } else {
-            int needed = CHEAP_PREPEND + readable + length;
-            int capacity = Math.max(bytes.length, INITIAL_SIZE);
-            while (capacity < needed) {
-                capacity = capacity > Integer.MAX_VALUE / 2 ? needed : capacity * 2;
-            }
+            int capacity = Math.max(INITIAL_SIZE, grownCapacity(bytes.length, (long) CHEAP_PREPEND + readable + length));
             byte[] grown = capacity > KEEP_AT_MOST ? cache.take(capacity) : new byte[capacity];
             if (readable > 0) {
                 System.arraycopy(bytes, readerIndex, grown, CHEAP_PREPEND, readable);
@@ -220,6 +218,18 @@ final class Buffer {
         }
         readerIndex = CHEAP_PREPEND;
         writerIndex = CHEAP_PREPEND + readable;
+    }
+
+    /**
+     * The capacity to grow to: double, so that appending n bytes in small pieces costs O(n)
+     * copies in all, but at least {@code needed}, and in a long, because near 1 GiB doubling an
+     * int turns negative (and growth would fall back to exact steps, one copy per read).
+     */
+    static int grownCapacity(int capacity, long needed) {
+        if (needed > MAX_CAPACITY) {
+            throw new IllegalStateException("a buffer cannot hold " + needed + " bytes");
+        }
+        return (int) Math.min(MAX_CAPACITY, Math.max(needed, 2L * capacity));
     }
 
     private void release() {

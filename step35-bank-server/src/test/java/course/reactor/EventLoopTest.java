@@ -145,6 +145,41 @@ class EventLoopTest {
     }
 
     @Test
+    void aTimeoutCallbackThatThrowsDoesNotEndTheLoop() throws Exception {
+        EventLoop loop = new EventLoop();
+        AtomicInteger timeouts = new AtomicInteger();
+        loop.setTimeoutCallback(5, () -> {
+            if (timeouts.incrementAndGet() == 1) {
+                throw new IllegalStateException("a bug in a callback (expected by the test)");
+            }
+        });
+        try (LoopThread running = new LoopThread(loop)) {
+            Await.until("more timeouts after the one that threw", () -> timeouts.get() >= 3);
+            assertThat(running.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void aTimerThatThrowsCostsNeitherTheLoopNorTheTimersDueWithIt() throws Exception {
+        AtomicLong fakeNanos = new AtomicLong();
+        EventLoop loop = new EventLoop(fakeNanos::get);
+        AtomicInteger fired = new AtomicInteger();
+        loop.runAfter(Duration.ofSeconds(1), () -> {
+            throw new IllegalStateException("a bug in a timer (expected by the test)");
+        });
+        loop.runAfter(Duration.ofSeconds(1), fired::incrementAndGet);
+        try (LoopThread running = new LoopThread(loop)) {
+            loop.awaitRunning();
+            fakeNanos.set(Duration.ofSeconds(1).toNanos());
+            loop.queueInLoop(() -> { });
+            Await.until("the timer behind the one that threw", () -> fired.get() == 1);
+            loop.queueInLoop(fired::incrementAndGet);
+            Await.until("the loop to go on serving", () -> fired.get() == 2);
+            assertThat(running.isRunning()).isTrue();
+        }
+    }
+
+    @Test
     void aCallbackThatThrowsCostsOnlyItsOwnConnection() throws Exception {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);

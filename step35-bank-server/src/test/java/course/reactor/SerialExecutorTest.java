@@ -1,6 +1,7 @@
 package course.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import course.toolkit.Await;
 import java.util.List;
@@ -68,6 +69,32 @@ class SerialExecutorTest {
 
         assertThat(stopper.isAlive()).isFalse();
         assertThat(ran).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void aTaskThatThrowsAnErrorDoesNotStallTheTasksBehindIt() throws Exception {
+        ThreadPool pool = new ThreadPool("test-worker", 1);
+        try {
+            SerialExecutor tasks = new SerialExecutor(pool);
+            CountDownLatch later = new CountDownLatch(1);
+            tasks.execute(() -> {
+                throw new AssertionError("an Error (expected by the test)");
+            });
+            tasks.execute(later::countDown);
+            assertThat(later.await(10, TimeUnit.SECONDS)).as("the next task still runs").isTrue();
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aRefusedTurnLeavesNothingStuck() {
+        ThreadPool pool = new ThreadPool("test-worker", 1);
+        pool.stop();
+        SerialExecutor tasks = new SerialExecutor(pool);
+        assertThatThrownBy(() -> tasks.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+        // Stuck would be: the first refusal left a turn "scheduled", so this one is queued in silence.
+        assertThatThrownBy(() -> tasks.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
     }
 
     private static boolean isStopping(ThreadPool pool) {
