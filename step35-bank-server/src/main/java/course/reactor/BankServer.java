@@ -10,12 +10,17 @@ import java.util.function.LongSupplier;
 
 /**
  * The online bank on top of the TcpServer library: each message is one command of BankProtocol,
- * each reply one line. The IO threads only read, frame and write; the commands run on worker
- * threads, because a transfer may wait for an account's lock and for the disk, and an IO thread
- * that waits stalls every client of its loop. A connection's commands run one at a time, in
- * order, so its Session needs no lock.
+ * each reply one line. The IO threads only read, frame and write (and answer HEARTBEAT, which
+ * needs nothing else); the commands run on worker threads, because a login hashes for a tenth
+ * of a second or more, and a transfer may wait for an account's lock and for the disk, and an IO
+ * thread that waits stalls every client of its loop. A connection's commands run one at a time,
+ * in order, so its Session needs no lock.
  */
 final class BankServer {
+    /** A command line is short: a LOGIN with a long password is a few hundred bytes. */
+    static final int DEFAULT_MAX_FRAME = 1024;
+    static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(30);
     /** Above this much queued output for a client, stop reading its requests... */
     static final int HIGH_WATER_MARK = 1 << 20;
     /** ...and below this much, read them again. */
@@ -28,15 +33,22 @@ final class BankServer {
      * caught up to half of it.
      */
     static final int MAX_COMMANDS_IN_WORK = 64;
+    /** The context of a connection refused for being one too many: nothing it sends is answered. */
+    private static final Object REFUSED = new Object();
 
     private final TcpServer server;
     private final BankProtocol protocol;
-    /** Null with --workers 0: the commands then run on the IO thread that read them. */
     private final ThreadPool workers;
+    private final LongSupplier clock;
     /** Commands handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
     private final LongAdder requestsInWork = new LongAdder();
+    private final LongAdder refusedConnections = new LongAdder();
     /** One callback object for every connection, made once. */
     private final Consumer<Connection> resumeWhenCaughtUp = this::resumeWhenCaughtUp;
+    private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private volatile Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+    /** Made by start(): every worker that runs a command runs after it. */
+    private volatile LoginDeadline loginDeadline;
     /** Set by close(): from then on the TcpServer decides about reading, and we resume nobody. */
     private volatile boolean closing;
 
@@ -45,32 +57,46 @@ final class BankServer {
         this(address, maxFrame, ioThreads, workerThreads, ledger, System::nanoTime);
     }
 
-    /** With the clock the idle timeout runs on: tests pass a fake one and move it by hand. */
+    /** With the clock the timeouts and the login throttle run on: tests pass a fake one and move it by hand. */
     BankServer(InetAddress address, int maxFrame, int ioThreads, int workerThreads, Ledger ledger, LongSupplier clock)
             throws IOException {
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("the bank needs a worker: a login's hash never runs on an IO thread");
+        }
+        this.clock = clock;
         server = new TcpServer(address, maxFrame, ioThreads, clock);
         server.setMessageCallback(this::onMessage);
         server.setEndOfStreamCallback(this::onEndOfStream);
         // A client that sends but does not read cannot make us queue its replies without bound.
         server.setHighWaterMarkCallback(Connection::stopReading, HIGH_WATER_MARK);
         server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
-        this.protocol = new BankProtocol(ledger);
-        this.workers = workerThreads == 0 ? null : new ThreadPool("worker", workerThreads);
+        this.protocol = new BankProtocol(ledger, new LoginThrottle(clock));
+        this.workers = new ThreadPool("worker", workerThreads);
         server.setRequestDrain(this::finishRequests);
     }
 
-    /** On the IO thread: hand the command to this connection's queue of work, or do it here. */
+    /** On the IO thread: hand the command to this connection's queue of work, or answer a heartbeat here. */
     private void onMessage(Connection connection, byte[] message) {
-        Client client = (Client) connection.context();
+        String command = BankProtocol.decode(message);
+        Object context = connection.context();
+        if (context == REFUSED) {
+            return; // its refusal is on the way, and then the connection closes
+        }
+        Client client = (Client) context;
         if (client == null) { // the first message of this connection
-            client = new Client(new Session(connection.peerAddress().toString()),
-                    workers == null ? null : new SerialExecutor(workers));
+            if (server.connectionCount() > maxConnections) {
+                refuse(connection);
+                return;
+            }
+            client = new Client(new Session(connection.peerAddress().toString()), new SerialExecutor(workers));
             connection.setContext(client);
             connection.setWriteCompleteCallback(resumeWhenCaughtUp);
         }
         int inWork = client.inWork.incrementAndGet();
-        if (client.commands == null) {
-            answer(connection, client, message);
+        if (inWork == 1 && BankProtocol.isHeartbeat(command)) {
+            // Nothing of this client is in work, so the reply keeps its place in line; and since
+            // that count went through zero, whatever the last command did to the session is visible.
+            answer(connection, client, command);
             return;
         }
         requestsInWork.increment();
@@ -81,11 +107,20 @@ final class BankServer {
         Client queuedFor = client;
         client.commands.execute(() -> {
             try {
-                answer(connection, queuedFor, message);
+                answer(connection, queuedFor, command);
             } finally {
                 requestsInWork.decrement();
             }
         });
+    }
+
+    /** One connection too many: one line saying so, then closed. */
+    private void refuse(Connection connection) {
+        refusedConnections.increment();
+        connection.setContext(REFUSED);
+        connection.send(("ERR BUSY the bank serves at most " + maxConnections + " connections; try again later")
+                .getBytes(StandardCharsets.UTF_8));
+        connection.closeWhenFlushed();
     }
 
     /**
@@ -103,18 +138,21 @@ final class BankServer {
 
     /** The client has finished sending: close once the replies to what it sent are out. */
     private void onEndOfStream(Connection connection) {
-        Client client = (Client) connection.context();
-        if (client == null || client.commands == null) {
-            connection.closeWhenFlushed(); // nothing of it is waiting on a worker
-        } else {
+        if (connection.context() instanceof Client client) {
             client.commands.execute(connection::closeWhenFlushed); // behind its pending replies, in order
+        } else {
+            connection.closeWhenFlushed(); // nothing of it is waiting on a worker
         }
     }
 
-    private void answer(Connection connection, Client client, byte[] command) {
+    private void answer(Connection connection, Client client, String command) {
         Session session = client.session;
-        // Nothing for a command sent after LOGOUT: the connection is closing.
+        // Nothing for a command sent after LOGOUT, or after a limit closed the session.
         String reply = session.isOver() ? null : protocol.handle(session, command);
+        if (!client.loggedIn && session.isLoggedIn()) {
+            client.loggedIn = true;
+            loginDeadline.loggedIn(connection);
+        }
         // Counted down before the reply goes: when the loop has written it, it sees the new count.
         client.inWork.decrementAndGet();
         if (reply == null) {
@@ -133,8 +171,8 @@ final class BankServer {
      * workers finish what they have, by the deadline. Returns how many requests were dropped.
      */
     private long finishRequests(long deadlineNanos) {
-        if (workers == null || workers.awaitIdle(deadlineNanos)) {
-            return 0; // with no workers, the IO threads answered each request as it came
+        if (workers.awaitIdle(deadlineNanos)) {
+            return 0;
         }
         workers.stopNow(); // out of time: drop the queue, interrupt the work in hand
         return requestsInWork.sum();
@@ -143,6 +181,19 @@ final class BankServer {
     /** Close clients that send and receive nothing for this long; zero (the default) never does. */
     void setIdleTimeout(Duration idleTimeout) {
         server.setIdleTimeout(idleTimeout);
+    }
+
+    /** Close connections that have not logged in this long after they connected (30 s unless set); before start(). */
+    void setLoginTimeout(Duration loginTimeout) {
+        if (loginTimeout.isNegative() || loginTimeout.isZero()) {
+            throw new IllegalArgumentException("a login timeout is longer than zero");
+        }
+        this.loginTimeout = loginTimeout;
+    }
+
+    /** Refuse the first command of a connection beyond this many (10,000 unless set). */
+    void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
     }
 
     InetAddress address() {
@@ -156,12 +207,12 @@ final class BankServer {
 
     /** Serves in the calling thread until stop() or close(); then the workers end too. */
     void start() throws IOException {
+        loginDeadline = new LoginDeadline(server, loginTimeout, clock);
         try {
             server.start();
         } finally {
-            if (workers != null) {
-                workers.stop();
-            }
+            loginDeadline.close();
+            workers.stop();
         }
     }
 
@@ -177,14 +228,23 @@ final class BankServer {
     void close() {
         closing = true;
         server.close();
-        if (workers != null) {
-            workers.stop(); // idle by now, or stopped by finishRequests: this only joins the threads
-        }
+        workers.stop(); // idle by now, or stopped by finishRequests: this only joins the threads
     }
 
     /** Commands read and not answered yet, over all connections; for tests and monitoring. */
     long requestsInWork() {
         return requestsInWork.sum();
+    }
+
+    /** Connections refused for being over the limit, since the start; for tests and monitoring. */
+    long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    /** Connections not logged in yet that the login deadline watches; for tests and monitoring. */
+    long waitingForLogin() {
+        LoginDeadline deadline = loginDeadline;
+        return deadline == null ? 0 : deadline.waiting();
     }
 
     /** The server underneath, for tests and monitoring. */
@@ -195,12 +255,14 @@ final class BankServer {
     /** What the bank keeps per connection (its context). */
     private static final class Client {
         final Session session;
-        /** Its queue of commands on the workers; null with --workers 0. */
+        /** Its queue of commands on the workers. */
         final SerialExecutor commands;
         /** Commands read and not answered yet: the IO thread counts up, the workers down. */
         final AtomicInteger inWork = new AtomicInteger();
         /** IO thread only: we stopped reading it for having MAX_COMMANDS_IN_WORK in work. */
         boolean pausedForWork;
+        /** Whoever runs the session's commands: the login deadline has been told. */
+        boolean loggedIn;
 
         Client(Session session, SerialExecutor commands) {
             this.session = session;

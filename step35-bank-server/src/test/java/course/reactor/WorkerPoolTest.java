@@ -6,6 +6,7 @@ import course.toolkit.Await;
 import course.toolkit.Threads;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +24,8 @@ class WorkerPoolTest {
     void aTransferStuckOnTheDiskStallsOnlyItsAccountsNotTheIoLoop() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder slowDisk = (from, to, cents) -> {
-            if (cents == 777) {
+        Ledger.Recorder slowDisk = (transfer, made) -> {
+            if (transfer.cents() == 777) {
                 stuck.countDown();
                 try {
                     release.await();
@@ -41,13 +42,13 @@ class WorkerPoolTest {
              BankClient alice = BankClient.connect(port).loginAs("alice");
              BankClient bob = BankClient.connect(port).loginAs("bob");
              BankClient carol = BankClient.connect(port).loginAs("carol")) {
-            alice.send("TRANSFER bob 777");
+            alice.send("TRANSFER t-1 bob 777");
             Await.until("the transfer to wait for the disk, holding alice's and bob's locks", () -> stuck.getCount() == 0);
             bob.send("BALANCE"); // a second worker waits for bob's lock
 
             for (int i = 0; i < 10; i++) { // the IO loop and the third worker still serve carol
                 assertThat(carol.command("HEARTBEAT")).isEqualTo("OK");
-                assertThat(carol.command("TRANSFER dave 1")).isEqualTo("ERR ACCOUNT no such account: dave");
+                assertThat(carol.command("BALANCE")).isEqualTo("OK 100000");
             }
 
             release.countDown();
@@ -61,7 +62,7 @@ class WorkerPoolTest {
     @Test
     void aClientPipeliningFasterThanTheDiskIsReadOnlyAsFarAsItsCommandsInWorkAllow() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder stuckDisk = (from, to, cents) -> {
+        Ledger.Recorder stuckDisk = (transfer, made) -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -70,14 +71,15 @@ class WorkerPoolTest {
             }
         };
         BankServer bank = TestBank.server(1, 2, new Ledger(TestBank.accounts("alice", "bob"), stuckDisk));
-        int commands = 50_000; // 900 KB: without a limit, read and queued in a few milliseconds
+        int commands = 50_000; // 1.2 MB: without a limit, read and queued in a few milliseconds
         // At most the limit, plus what one read round can bring: twice the loop's spare buffer.
-        long bound = BankServer.MAX_COMMANDS_IN_WORK + 2L * EventLoop.READ_SPARE_BYTES / (Buffer.HEADER_BYTES + "TRANSFER bob 1".length());
+        List<String> transfers = BankClient.transfers("t", "bob", 1, commands);
+        long bound = BankServer.MAX_COMMANDS_IN_WORK + 2L * EventLoop.READ_SPARE_BYTES / (Buffer.HEADER_BYTES + "TRANSFER t-1 bob 1".length());
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (LoopThread running = new LoopThread(bank);
              BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
             Future<?> sent = writer.submit(() -> {
-                alice.sendInOneWrite("TRANSFER bob 1", commands); // blocks once the server stops reading
+                alice.sendInOneWrite(transfers); // blocks once the server stops reading
                 return null;
             });
             Await.until("the limit reached", () -> bank.requestsInWork() >= BankServer.MAX_COMMANDS_IN_WORK);
@@ -99,12 +101,70 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aHeartbeatIsAnsweredOnTheIoThreadWhileEveryWorkerWaitsButNeverOvertakesAnEarlierCommand() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Ledger.Recorder stuckDisk = (transfer, made) -> {
+            stuck.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("the disk wait was interrupted");
+            }
+        };
+        BankServer bank = TestBank.server(1, 1, new Ledger(TestBank.accounts("alice", "bob", "carol"), stuckDisk));
+        int port = bank.address().port();
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(port).loginAs("alice");
+             BankClient carol = BankClient.connect(port).loginAs("carol")) {
+            alice.send("TRANSFER t-1 bob 1");
+            Await.until("the only worker to wait for the disk", () -> stuck.getCount() == 0);
+            alice.send("HEARTBEAT"); // behind its transfer: it must wait for it
+
+            for (int i = 0; i < 10; i++) {
+                assertThat(carol.command("HEARTBEAT")).as("no worker needed").isEqualTo("OK");
+            }
+
+            release.countDown();
+            assertThat(alice.reply()).as("the transfer's reply first").isEqualTo("OK 99999");
+            assertThat(alice.reply()).isEqualTo("OK");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void theSlowPasswordHashRunsOnAWorkerNeverOnAnIoThread() throws Exception {
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        Credential recording = new Credential() {
+            @Override
+            public boolean matches(String attempt) {
+                threads.add(Thread.currentThread().getName());
+                return attempt.equals("right");
+            }
+
+            @Override
+            public Credential decoy() {
+                return this;
+            }
+        };
+        BankServer bank = TestBank.server(1, 2, new Ledger(List.of(new Account("alice", recording, 1)), Ledger.Recorder.NONE));
+        try (LoopThread running = new LoopThread(bank);
+             BankClient client = BankClient.connect(bank.address().port())) {
+            assertThat(client.command("LOGIN nobody right")).isEqualTo("ERR AUTH bad user or password");
+            assertThat(client.command("LOGIN alice right")).isEqualTo("OK welcome alice");
+        }
+        assertThat(threads).hasSize(2).allMatch(name -> name.startsWith("worker-"));
+    }
+
+    @Test
     void repliesOfOneConnectionKeepTheirOrder() throws Exception {
         BankServer bank = TestBank.server(2, 4, TestBank.ledger("alice", "bob"));
         try (LoopThread running = new LoopThread(bank);
              BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
             for (int i = 0; i < 250; i++) { // pipelined: 500 commands before the first reply is read
-                alice.send("TRANSFER bob 1");
+                alice.send("TRANSFER t-" + i + " bob 1");
                 alice.send("BALANCE");
             }
             for (int i = 1; i <= 250; i++) {
@@ -156,7 +216,7 @@ class WorkerPoolTest {
         try (BankClient client = BankClient.connect(port).loginAs(user)) {
             for (int i = 0; i < count; i++) {
                 String to = USERS[(seed + 1 + random.nextInt(USERS.length - 1)) % USERS.length];
-                replies.add(client.command("TRANSFER " + to + " " + (1 + random.nextInt(60_000))));
+                replies.add(client.command("TRANSFER " + seed + "-" + i + " " + to + " " + (1 + random.nextInt(60_000))));
             }
         }
         return replies;
