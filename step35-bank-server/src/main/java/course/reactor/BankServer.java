@@ -92,13 +92,14 @@ final class BankServer {
             connection.setContext(client);
             connection.setWriteCompleteCallback(resumeWhenCaughtUp);
         }
-        int inWork = client.inWork.incrementAndGet();
-        if (inWork == 1 && BankProtocol.isHeartbeat(command)) {
-            // Nothing of this client is in work, so the reply keeps its place in line; and since
-            // that count went through zero, whatever the last command did to the session is visible.
-            answer(connection, client, command);
+        if (client.settled && !closing && BankProtocol.isHeartbeat(command)) {
+            // Every earlier reply is written or ahead of us in the loop: this one keeps its place.
+            reply(connection, client.session, command);
             return;
         }
+        client.settled = false;
+        client.handedOver++;
+        int inWork = client.inWork.incrementAndGet();
         requestsInWork.increment();
         if (inWork >= MAX_COMMANDS_IN_WORK && connection.isReading()) {
             connection.stopReading();
@@ -130,6 +131,14 @@ final class BankServer {
      */
     private void resumeWhenCaughtUp(Connection connection) {
         Client client = (Client) connection.context();
+        synchronized (client) {
+            if (client.repliesQueued == client.handedOver) {
+                // Every reply a worker made is in this loop's task queue or out already, and the
+                // loop drains that queue before it reads again: a heartbeat read from now on may
+                // be answered here without overtaking one.
+                client.settled = true;
+            }
+        }
         if (client.pausedForWork && client.inWork.get() <= MAX_COMMANDS_IN_WORK / 2 && !closing) {
             client.pausedForWork = false;
             connection.startReading();
@@ -145,6 +154,7 @@ final class BankServer {
         }
     }
 
+    /** On a worker: the command, then its reply. */
     private void answer(Connection connection, Client client, String command) {
         Session session = client.session;
         // Nothing for a command sent after LOGOUT, or after a limit closed the session.
@@ -155,11 +165,23 @@ final class BankServer {
         }
         // Counted down before the reply goes: when the loop has written it, it sees the new count.
         client.inWork.decrementAndGet();
+        synchronized (client) { // counted and queued at once, as resumeWhenCaughtUp sees them
+            send(connection, session, reply);
+            client.repliesQueued++;
+        }
+    }
+
+    /** On the IO thread: a command that needs no worker, answered at once. */
+    private void reply(Connection connection, Session session, String command) {
+        send(connection, session, session.isOver() ? null : protocol.handle(session, command));
+    }
+
+    private static void send(Connection connection, Session session, String reply) {
         if (reply == null) {
             return;
         }
-        // From a worker thread: the connection hands the reply to its IO loop, and if the
-        // client is gone by now it drops the reply.
+        // From a worker, the connection hands the reply to its IO loop's task queue (and drops it
+        // if the client is gone by then); on the IO thread it is queued for writing at once.
         connection.send(reply.getBytes(StandardCharsets.UTF_8));
         if (session.isOver()) {
             connection.closeWhenFlushed(); // queued behind the reply on the same loop: "OK bye" goes out first
@@ -263,6 +285,15 @@ final class BankServer {
         boolean pausedForWork;
         /** Whoever runs the session's commands: the login deadline has been told. */
         boolean loggedIn;
+        /** IO thread only: commands handed to the workers so far. */
+        long handedOver;
+        /** Guarded by this: their replies handed to the IO loop so far (or found unneeded). */
+        long repliesQueued;
+        /**
+         * IO thread only: every reply handed back has been seen to be queued, and no command has
+         * been handed over since. True for a new connection.
+         */
+        boolean settled = true;
 
         Client(Session session, SerialExecutor commands) {
             this.session = session;

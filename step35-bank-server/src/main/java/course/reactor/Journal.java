@@ -1,5 +1,6 @@
 package course.reactor;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +11,19 @@ import java.util.zip.CRC32C;
  * Every decision on a transfer, one line each, appended to {@code DIR/journal.txt} and forced to
  * the disk before the client hears of it:
  * <pre>
- * 1 TRANSFER alice t-1 bob 2500 5c1ba2d4
- * 2 REFUSED bob t-9 alice 999999 0e6f3a71
+ * 1 TRANSFER alice t-1 bob 2500 2ad66fe1
+ * 2 REFUSED bob t-9 alice 999999 d33867a6
  * </pre>
  * A sequence number, made or refused, the payer, the payer's id for it, the payee, the cents, and
- * a CRC32C of everything before it. The balances are not stored: on start the server takes the
- * opening balances from its accounts and replays the journal on top, which also rebuilds every
- * id's outcome. Each line ends with its newline and the next write starts only after the force,
- * so a crash can only leave bytes without a newline at the end: replay cuts them off, since
- * that transfer was never acknowledged. A line with its newline that fails its checksum, does
- * not parse, or breaks the sequence is damage we cannot explain, and the server refuses to start
- * rather than guess.
+ * a CRC32C of everything before it. Transfers waiting for the disk at the same time share one
+ * write and one force (group commit, see record()).
+ *
+ * <p>The balances are not stored: on start the server takes the opening balances from its
+ * accounts and replays the journal on top, which also rebuilds every id's outcome. Each write
+ * ends with a newline and the next starts only after the force, so a crash can only leave bytes
+ * without a newline at the end: replay cuts them off, since that line was never forced, nor
+ * acknowledged. A line with its newline that fails its checksum, does not parse, or breaks the
+ * sequence is damage we cannot explain, and the server refuses to start rather than guess.
  */
 final class Journal implements Ledger.Recorder, AutoCloseable {
     static final String FILE_NAME = "journal.txt";
@@ -32,12 +35,22 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     private final JournalFile file;
     /** Appending before the replay would glue new lines to a torn one. Volatile: set by replay, unlocked. */
     private volatile boolean replayed;
-    /** Guarded by this: the sequence number of the last line in the file. */
+    /** Guarded by this: the sequence number of the last line made, written or not. */
     private long lastSequence;
-    /** Guarded by this: the file's length, where the next line goes. */
+    /** Guarded by this: every line up to this sequence number is on the disk. */
+    private long durableSequence;
+    /** Guarded by this: lines made while a batch is being written, for the next batch. */
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    /** Guarded by this: the file's length after the last batch written, where the next one goes. */
     private long end;
-    /** Guarded by this. Set once a record failed: the end of the file is no longer known, append nothing. */
+    /** Guarded by this: a leader is writing and forcing a batch, outside the monitor. */
+    private boolean writing;
+    /** Guarded by this. Set once a batch failed: the end of the file is no longer known, append nothing. */
     private boolean failed;
+    /** Guarded by this: after a failure, the last line of the failed batch, and whether it may be on disk. */
+    private long failedBatchEnd;
+    private boolean failedBatchMayBeOnDisk;
+    private IOException failure;
 
     Journal(JournalFile file) {
         this.file = file;
@@ -79,6 +92,7 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
         }
         synchronized (this) {
             lastSequence = lines;
+            durableSequence = lines;
             end = lineStart;
         }
         replayed = true;
@@ -147,42 +161,112 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     }
 
     /**
-     * Appends one decision and waits until it is on the disk. On a worker thread: force() takes
-     * from a fraction of a millisecond (a disk with a write cache it trusts) to tens of them.
-     * One at a time: each transfer pays for its own force.
+     * Appends one decision and waits until it is on the disk: group commit (组提交). On a worker
+     * thread, with the transfer's account locks held: force() takes from a fraction of a
+     * millisecond to tens of them, and transfers that arrive meanwhile must not each wait for a
+     * force of their own. So a line is first numbered and put in {@code pending}; if no batch is
+     * being written, this thread becomes the leader: it takes everything pending, writes it in
+     * one write, forces once, and wakes the others. Lines that arrived during its force are the
+     * next leader's batch. One force, however many transfers it carries; none returns before
+     * the force that covers its line.
      *
-     * <p>If the write or the force fails, the line may be partly or wholly in the file: it is cut
-     * off again if possible (then a {@link Ledger.NotRecordedException}), else the IOException
-     * says the outcome is unknown. Either way nothing is appended after it until a restart.
+     * <p>If the write or the force fails, the batch may be partly or wholly in the file: it is
+     * cut off again if possible (then a {@link Ledger.NotRecordedException} for each of its
+     * transfers), else the IOException says the outcome is unknown. Lines not yet written are
+     * not recorded. Nothing is appended after a failure until a restart.
      */
     @Override
-    public synchronized void record(Transfer transfer, boolean made) throws IOException {
+    public void record(Transfer transfer, boolean made) throws IOException {
         if (!replayed) {
             throw new IllegalStateException("replay " + file + " before appending to it");
         }
-        if (failed) {
-            throw new Ledger.NotRecordedException(file + ": an earlier write failed; nothing appended since");
+        long mine;
+        synchronized (this) {
+            if (failed) {
+                throw new Ledger.NotRecordedException(file + ": an earlier write failed; nothing appended since");
+            }
+            mine = ++lastSequence; // numbered under the account locks: the journal's order is the order applied
+            pending.writeBytes(line(mine, transfer, made));
         }
-        byte[] line = line(lastSequence + 1, transfer, made);
+        boolean interrupted = false;
         try {
-            file.append(ByteBuffer.wrap(line));
-            file.force();
-        } catch (IOException e) {
-            failed = true;
-            takeBack(end, e);
-            throw new Ledger.NotRecordedException(file + ": writing failed, the line was cut off again (" + e + ")", e);
+            while (true) {
+                byte[] batch;
+                long batchStart;
+                long batchEnd;
+                synchronized (this) {
+                    while (durableSequence < mine && writing && !failed) {
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            // The leader's force decides this line's fate; an interrupted leader fails the batch.
+                            interrupted = true;
+                        }
+                    }
+                    if (durableSequence >= mine) {
+                        return;
+                    }
+                    if (failed) {
+                        throw failureFor(mine);
+                    }
+                    batch = pending.toByteArray(); // nobody is writing, and ours is still pending: lead
+                    pending.reset();
+                    batchStart = end;
+                    batchEnd = lastSequence;
+                    writing = true;
+                }
+                IOException error = null;
+                boolean mayBeOnDisk = false;
+                try {
+                    file.append(ByteBuffer.wrap(batch));
+                    file.force();
+                } catch (IOException e) {
+                    error = e;
+                    mayBeOnDisk = !takenBack(batchStart, e);
+                }
+                synchronized (this) {
+                    writing = false;
+                    if (error == null) {
+                        durableSequence = batchEnd;
+                        end = batchStart + batch.length;
+                    } else {
+                        failed = true;
+                        failedBatchEnd = batchEnd;
+                        failedBatchMayBeOnDisk = mayBeOnDisk;
+                        failure = error;
+                    }
+                    notifyAll();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        lastSequence++;
-        end += line.length;
     }
 
-    /** Best effort: cuts the file back to {@code length}, or throws {@code cause} with the reason it could not. */
-    private void takeBack(long length, IOException cause) throws IOException {
+    /** Guarded by this: what a record() whose line did not make it is told, once the journal has failed. */
+    private IOException failureFor(long sequence) {
+        if (sequence <= failedBatchEnd && failedBatchMayBeOnDisk) {
+            return new IOException(file + ": writing failed and could not be undone (" + failure + ")", failure);
+        }
+        return new Ledger.NotRecordedException(file + ": writing failed, the line is not in the file (" + failure + ")",
+                failure);
+    }
+
+    /** Lines made and not on the disk yet: the batch being written plus the next one; for tests. */
+    synchronized long waitingForDisk() {
+        return lastSequence - durableSequence;
+    }
+
+    /** Best effort: cuts the file back to {@code length}; false (with the reason added to {@code cause}) if it could not. */
+    private boolean takenBack(long length, IOException cause) {
         try {
             file.truncate(length);
+            return true;
         } catch (IOException e) {
             cause.addSuppressed(e);
-            throw cause; // a restart may find the line whole, and replay it
+            return false; // a restart may find the lines whole, and replay them
         }
     }
 

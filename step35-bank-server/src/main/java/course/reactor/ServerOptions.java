@@ -14,6 +14,11 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
     static final int DEFAULT_MAX_FRAME = BankServer.DEFAULT_MAX_FRAME;
     static final int DEFAULT_IO_THREADS = Runtime.getRuntime().availableProcessors();
     static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
+    /**
+     * With --data a worker spends most of its time waiting for the disk, and each transfer that
+     * waits holds one: the number of workers is the most transfers one fsync can carry.
+     */
+    static final int DEFAULT_WORKERS_WITH_DATA = 64;
     static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
     static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = (int) BankServer.DEFAULT_LOGIN_TIMEOUT.toSeconds();
     static final String USAGE = """
@@ -31,7 +36,7 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
               --io-threads N     event loops serving connections, each on its own
                                  thread (default: the number of processors)
               --workers N        threads running the commands: logins, transfers
-                                 (default: the number of processors)
+                                 (default: the number of processors; 64 with --data)
               --idle-timeout SECONDS  close a client that sends and receives nothing for
                                  this long (default 0: never)
               --shutdown-timeout SECONDS  on SIGTERM or SIGINT, finish the requests at hand
@@ -73,7 +78,7 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
         List<String> positional = new ArrayList<>();
         int maxFrame = DEFAULT_MAX_FRAME;
         int ioThreads = DEFAULT_IO_THREADS;
-        int workers = DEFAULT_WORKERS;
+        int workers = 0; // not given
         int idleTimeoutSeconds = 0;
         int shutdownTimeoutSeconds = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
         Path accountsFile = null;
@@ -132,6 +137,9 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
         if (dataDir != null && accountsFile == null && !demo) {
             // Money on disk under accounts whose passwords the README prints is a mistake to make on purpose only.
             throw new IllegalArgumentException("--data needs --accounts FILE (or --demo, for the demo accounts)");
+        }
+        if (workers == 0) {
+            workers = dataDir == null ? DEFAULT_WORKERS : DEFAULT_WORKERS_WITH_DATA;
         }
         return new ServerOptions(host, port, maxFrame, ioThreads, workers, idleTimeoutSeconds, shutdownTimeoutSeconds,
                 accountsFile, dataDir, demo || accountsFile == null, loginTimeoutSeconds, maxConnections);

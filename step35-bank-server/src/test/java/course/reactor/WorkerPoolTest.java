@@ -135,6 +135,33 @@ class WorkerPoolTest {
     }
 
     @Test
+    void heartbeatsBetweenPipelinedCommandsKeepTheirPlace() throws Exception {
+        BankServer bank = TestBank.server(1, 2, TestBank.ledger("alice", "bob"));
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> sent = writer.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) { // one write each: the server reads them in many rounds
+                        alice.send("BALANCE");
+                        alice.send("HEARTBEAT");
+                    }
+                    return null;
+                });
+                for (int i = 0; i < 2_000; i++) {
+                    // A heartbeat answered on the IO thread while the balance's reply was still on
+                    // its way from the worker would come first.
+                    assertThat(alice.reply()).as("balance %d", i).isEqualTo("OK 100000");
+                    assertThat(alice.reply()).as("heartbeat %d", i).isEqualTo("OK");
+                }
+                sent.get(10, TimeUnit.SECONDS);
+            } finally {
+                writer.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void theSlowPasswordHashRunsOnAWorkerNeverOnAnIoThread() throws Exception {
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
         Credential recording = new Credential() {
