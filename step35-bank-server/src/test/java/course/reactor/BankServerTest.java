@@ -172,9 +172,9 @@ class BankServerTest {
     void aCommandOfMoreThanAKilobyteClosesItsConnection() throws Exception {
         try (BankClient client = connect();
              TestClient tooLong = TestClient.connect("127.0.0.1", bank.address().port())) {
-            assertThat(client.command("LOGIN alice " + "x".repeat(BankServer.DEFAULT_MAX_FRAME - 12)))
+            assertThat(client.command("LOGIN alice " + "x".repeat(1024 - 12)))
                     .as("1024 bytes: still a command").isEqualTo("ERR AUTH bad user or password");
-            tooLong.send(Frames.header(BankServer.DEFAULT_MAX_FRAME + 1));
+            tooLong.send(Frames.header(1025));
             assertThat(tooLong.awaitEof()).as("1025: the server does not wait for the rest").isTrue();
         }
     }
