@@ -140,7 +140,7 @@ public final class Main {
     private static void replayOrExit(Journal journal, Ledger ledger) {
         try {
             int lines = journal.replay(ledger);
-            System.err.println("replayed " + lines + " transfers from " + journal);
+            System.err.println("replayed " + lines + (lines == 1 ? " line of " : " lines of ") + journal);
         } catch (IOException e) {
             throw exit("error: " + e.getMessage());
         }

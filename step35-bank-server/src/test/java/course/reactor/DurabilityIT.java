@@ -51,7 +51,7 @@ class DurabilityIT {
             kill(server); // no shutdown hook, no flush: only what is in the file counts
         }
         try (ServerProcess restarted = start()) {
-            awaitLog(restarted, "replayed 1 transfers");
+            awaitLog(restarted, "replayed 1 line of");
             assertBalances(restarted, 97_500, 102_500);
         }
     }
@@ -206,7 +206,7 @@ class DurabilityIT {
                 StandardOpenOption.APPEND);
         try (ServerProcess restarted = start();
              BankClient alice = BankClient.connect(restarted.connect()).loginAs("alice")) {
-            awaitLog(restarted, "replayed 2 transfers");
+            awaitLog(restarted, "replayed 2 lines of");
             assertThat(restarted.stderr()).contains("line 3: ignored a torn last line");
             assertThat(alice.command("BALANCE")).isEqualTo("OK 98000");
             assertThat(alice.command("STATUS t-3")).isEqualTo("OK NONE");
@@ -214,7 +214,7 @@ class DurabilityIT {
             kill(restarted);
         }
         try (ServerProcess again = start()) {
-            awaitLog(again, "replayed 3 transfers");
+            awaitLog(again, "replayed 3 lines of");
             assertThat(again.stderr()).doesNotContain("torn");
             assertBalances(again, 97_999, 102_001);
         }
