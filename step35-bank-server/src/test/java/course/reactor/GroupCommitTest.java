@@ -3,6 +3,7 @@ package course.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,22 +23,19 @@ class GroupCommitTest {
 
     @Test
     void noOkLeavesBeforeItsLineIsForced() throws Exception {
-        RecordingJournalFile disk = new RecordingJournalFile();
-        Ledger ledger = journaled(disk, users());
-        BankServer bank = TestBank.server(2, 8, ledger);
         ExecutorService clients = Executors.newFixedThreadPool(USERS);
-        try (LoopThread running = new LoopThread(bank)) {
+        try (JournaledBank bank = new JournaledBank(0)) {
             List<Future<Integer>> acknowledged = new ArrayList<>();
             for (int c = 0; c < USERS; c++) {
                 int client = c;
-                acknowledged.add(clients.submit(() -> paySomeAndCheckEachOk(bank.address().port(), client, disk)));
+                acknowledged.add(clients.submit(() -> paySomeAndCheckEachOk(bank.port, client, bank.disk)));
             }
             int oks = 0;
             for (Future<Integer> count : acknowledged) {
                 oks += count.get(60, TimeUnit.SECONDS);
             }
             assertThat(oks).as("every transfer made").isEqualTo(USERS * 100);
-            assertThat(disk.forcedText().lines()).hasSize(USERS * 100);
+            assertThat(bank.disk.forcedText().lines()).hasSize(USERS * 100);
         } finally {
             clients.shutdownNow();
         }
@@ -62,91 +60,85 @@ class GroupCommitTest {
 
     @Test
     void transfersThatWaitForTheDiskTogetherShareOneForce() throws Exception {
-        RecordingJournalFile disk = new RecordingJournalFile();
-        Journal journal = new Journal(disk);
-        Ledger ledger = new Ledger(TestBank.accounts(users()), journal);
-        journal.replay(ledger);
-        BankServer bank = TestBank.server(1, 8, ledger);
-        int port = bank.address().port();
-        List<BankClient> payers = new ArrayList<>();
-        try (LoopThread running = new LoopThread(bank)) {
-            for (int c = 0; c < 6; c++) {
-                payers.add(BankClient.connect(port).loginAs("u" + c));
-            }
-            disk.holdForces(); // a disk that takes its time
-            payers.get(0).send("TRANSFER first u10 1");
-            disk.awaitForcesEntered(1);
+        try (JournaledBank bank = new JournaledBank(6)) {
+            bank.disk.holdForces(); // a disk that takes its time
+            bank.payers.get(0).send("TRANSFER first u10 1");
+            bank.disk.awaitForcesEntered(1);
             for (int c = 1; c < 6; c++) { // five transfers between other accounts arrive meanwhile
-                payers.get(c).send("TRANSFER next u" + (10 + c) + " 1");
+                bank.payers.get(c).send("TRANSFER next u" + (10 + c) + " 1");
             }
-            Await.until("the five to wait behind the force in progress", () -> journal.waitingForDisk() == 6);
+            Await.until("the five to wait behind the force in progress", () -> bank.journal.waitingForDisk() == 6);
 
-            disk.releaseForces();
-            for (BankClient payer : payers) {
+            bank.disk.releaseForces();
+            for (BankClient payer : bank.payers) {
                 assertThat(payer.reply()).isEqualTo("OK " + (TestBank.OPENING_CENTS - 1));
             }
-            assertThat(disk.appends()).as("the first alone, then the five in one write").isEqualTo(2);
-            assertThat(disk.forces()).as("six transfers, two forces").isEqualTo(2);
-            assertThat(disk.forcedText().lines()).hasSize(6);
-            assertThat(journal.waitingForDisk()).isZero();
-        } finally {
-            disk.releaseForces();
-            for (BankClient payer : payers) {
-                payer.close();
-            }
+            assertThat(bank.disk.appends()).as("the first alone, then the five in one write").isEqualTo(2);
+            assertThat(bank.disk.forces()).as("six transfers, two forces").isEqualTo(2);
+            assertThat(bank.disk.forcedText().lines()).hasSize(6);
+            assertThat(bank.journal.waitingForDisk()).isZero();
         }
     }
 
     @Test
     void aFailedForceFailsEveryTransferOfItsBatchAndTakesTheirLinesBack() throws Exception {
-        RecordingJournalFile disk = new RecordingJournalFile();
-        Journal journal = new Journal(disk);
-        Ledger ledger = new Ledger(TestBank.accounts(users()), journal);
-        journal.replay(ledger);
-        BankServer bank = TestBank.server(1, 8, ledger);
-        int port = bank.address().port();
-        List<BankClient> payers = new ArrayList<>();
-        try (LoopThread running = new LoopThread(bank)) {
-            for (int c = 0; c < 4; c++) {
-                payers.add(BankClient.connect(port).loginAs("u" + c));
-            }
-            assertThat(payers.get(0).command("TRANSFER before u9 1")).isEqualTo("OK 99999");
-            disk.holdForces();
-            payers.get(0).send("TRANSFER first u10 1");
-            disk.awaitForcesEntered(2);
+        try (JournaledBank bank = new JournaledBank(4)) {
+            assertThat(bank.payers.get(0).command("TRANSFER before u9 1")).isEqualTo("OK 99999");
+            bank.disk.holdForces();
+            bank.payers.get(0).send("TRANSFER first u10 1");
+            bank.disk.awaitForcesEntered(2);
             for (int c = 1; c < 4; c++) {
-                payers.get(c).send("TRANSFER next u" + (10 + c) + " 1");
+                bank.payers.get(c).send("TRANSFER next u" + (10 + c) + " 1");
             }
-            Await.until("three to wait behind the force in progress", () -> journal.waitingForDisk() == 4);
-            disk.failForces(new java.io.IOException("No space left on device"));
-            disk.releaseForces();
-            for (BankClient payer : payers) {
+            Await.until("three to wait behind the force in progress", () -> bank.journal.waitingForDisk() == 4);
+            bank.disk.failForces(new IOException("No space left on device"));
+            bank.disk.releaseForces();
+            for (BankClient payer : bank.payers) {
                 assertThat(payer.reply()).isEqualTo("ERR UNAVAILABLE the journal failed; this transfer was not made;"
                         + " no transfers until a restart");
             }
-            assertThat(disk.text().lines()).as("only the line forced before the failure").hasSize(1);
-            assertThat(ledger.balance("u0")).isEqualTo(99_999);
-            assertThat(ledger.total()).isEqualTo(USERS * TestBank.OPENING_CENTS);
-        } finally {
+            assertThat(bank.disk.text().lines()).as("only the line forced before the failure").hasSize(1);
+            assertThat(bank.ledger.balance("u0")).isEqualTo(99_999);
+            assertThat(bank.ledger.total()).isEqualTo(USERS * TestBank.OPENING_CENTS);
+        }
+    }
+
+    /** A bank of 20 users on a recording journal file, and {@code payers} clients logged in as u0, u1, ... */
+    private static final class JournaledBank implements AutoCloseable {
+        final RecordingJournalFile disk = new RecordingJournalFile();
+        final Journal journal = new Journal(disk);
+        final Ledger ledger;
+        final int port;
+        final List<BankClient> payers = new ArrayList<>();
+        private final LoopThread running;
+
+        JournaledBank(int payers) throws Exception {
+            String[] users = new String[USERS];
+            for (int i = 0; i < USERS; i++) {
+                users[i] = "u" + i;
+            }
+            ledger = new Ledger(TestBank.accounts(users), journal);
+            journal.replay(ledger);
+            BankServer bank = TestBank.server(2, 8, ledger);
+            port = bank.address().port();
+            running = new LoopThread(bank);
+            try {
+                for (int c = 0; c < payers; c++) {
+                    this.payers.add(BankClient.connect(port).loginAs("u" + c));
+                }
+            } catch (Exception | AssertionError e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
             disk.releaseForces();
             for (BankClient payer : payers) {
                 payer.close();
             }
+            running.close();
         }
-    }
-
-    private static Ledger journaled(RecordingJournalFile disk, String... users) throws Exception {
-        Journal journal = new Journal(disk);
-        Ledger ledger = new Ledger(TestBank.accounts(users), journal);
-        journal.replay(ledger);
-        return ledger;
-    }
-
-    private static String[] users() {
-        String[] users = new String[USERS];
-        for (int i = 0; i < USERS; i++) {
-            users[i] = "u" + i;
-        }
-        return users;
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** Commands on worker threads: a stuck one stalls nobody else, one client's replies keep their order, money adds up. */
@@ -24,17 +25,7 @@ class WorkerPoolTest {
     void aTransferStuckOnTheDiskStallsOnlyItsAccountsNotTheIoLoop() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder slowDisk = (transfer, made) -> {
-            if (transfer.cents() == 777) {
-                stuck.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("the disk wait was interrupted");
-                }
-            }
-        };
+        Ledger.Recorder slowDisk = stuckDisk(transfer -> transfer.cents() == 777, stuck, release);
         Ledger ledger = new Ledger(TestBank.accounts("alice", "bob", "carol"), slowDisk);
         BankServer bank = TestBank.server(1, 3, ledger); // one IO loop for all three clients
         int port = bank.address().port();
@@ -62,14 +53,7 @@ class WorkerPoolTest {
     @Test
     void aClientPipeliningFasterThanTheDiskIsReadOnlyAsFarAsItsCommandsInWorkAllow() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder stuckDisk = (transfer, made) -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the disk wait was interrupted");
-            }
-        };
+        Ledger.Recorder stuckDisk = stuckDisk(transfer -> true, new CountDownLatch(1), release);
         BankServer bank = TestBank.server(1, 2, new Ledger(TestBank.accounts("alice", "bob"), stuckDisk));
         int commands = 50_000; // 1.2 MB: without a limit, read and queued in a few milliseconds
         // At most the limit, plus what one read round can bring: twice the loop's spare buffer.
@@ -104,15 +88,7 @@ class WorkerPoolTest {
     void aHeartbeatIsAnsweredOnTheIoThreadWhileEveryWorkerWaitsButNeverOvertakesAnEarlierCommand() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder stuckDisk = (transfer, made) -> {
-            stuck.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the disk wait was interrupted");
-            }
-        };
+        Ledger.Recorder stuckDisk = stuckDisk(transfer -> true, stuck, release);
         BankServer bank = TestBank.server(1, 1, new Ledger(TestBank.accounts("alice", "bob", "carol"), stuckDisk));
         int port = bank.address().port();
         try (LoopThread running = new LoopThread(bank);
@@ -233,6 +209,22 @@ class WorkerPoolTest {
             clients.shutdownNow();
             assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    /** A disk that keeps each transfer {@code held} picks until {@code release}, telling {@code stuck} it has one. */
+    private static Ledger.Recorder stuckDisk(Predicate<Transfer> held, CountDownLatch stuck, CountDownLatch release) {
+        return (transfer, made) -> {
+            if (!held.test(transfer)) {
+                return;
+            }
+            stuck.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("the disk wait was interrupted");
+            }
+        };
     }
 
     /** One client logged in as one of the users, sending {@code count} transfers to the others. */
