@@ -205,7 +205,7 @@ final class Ledger {
 
     /**
      * What became of one transfer id: made (the payer's balance just after it) or refused (why).
-     * About 100 bytes each, kept for every id ever used, like the journal's lines.
+     * Kept for every id ever used, like the journal's lines.
      */
     record Outcome(String payee, long cents, long balance, BankException refusal) {
         boolean made() {

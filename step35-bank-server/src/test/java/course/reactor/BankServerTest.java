@@ -9,6 +9,7 @@ import course.toolkit.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,7 @@ class BankServerTest {
         try (BankClient client = connect()) {
             client.command("LOGIN alice one");
             client.command("LOGIN alice two");
-            client.send("LOGIN alice three");
-            client.send("LOGIN alice alice-secret"); // already on its way: not answered
+            client.sendInOneWrite(List.of("LOGIN alice three", "LOGIN alice alice-secret")); // the second: not answered
             assertThat(client.reply()).isEqualTo("ERR AUTH bad user or password; 3 failed logins, closing the connection");
             assertThat(client.raw().awaitEof()).isTrue();
         }
@@ -133,9 +133,9 @@ class BankServerTest {
     @Test
     void logoutSaysByeThenClosesAndAnswersNothingSentAfterIt() throws Exception {
         try (BankClient alice = connect().loginAs("alice")) {
-            alice.send("LOGOUT");
-            alice.send("BALANCE"); // already on its way: dropped
-            alice.send("HEARTBEAT"); // likewise, though a heartbeat needs no worker
+            // In one write: all three reach the server before it can close. The two behind LOGOUT
+            // are dropped, the heartbeat too, though it needs no worker.
+            alice.sendInOneWrite(List.of("LOGOUT", "BALANCE", "HEARTBEAT"));
             assertThat(alice.reply()).isEqualTo("OK bye");
             assertThat(alice.raw().awaitEof()).as("closed once the reply was out").isTrue();
         }
