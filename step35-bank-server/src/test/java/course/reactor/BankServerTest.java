@@ -188,8 +188,7 @@ class BankServerTest {
                 assertThat(admitted[i].command("HEARTBEAT")).isEqualTo("OK");
             }
             try (BankClient sixth = connect()) {
-                sixth.send("LOGIN alice alice-secret");
-                sixth.send("BALANCE");
+                sixth.sendInOneWrite(List.of("LOGIN alice alice-secret", "BALANCE"));
                 assertThat(sixth.reply()).isEqualTo("ERR BUSY the bank serves at most 5 connections; try again later");
                 assertThat(sixth.raw().awaitEof()).as("nothing else answered").isTrue();
             }
