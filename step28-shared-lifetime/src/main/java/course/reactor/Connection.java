@@ -159,6 +159,13 @@ final class Connection {
         return peakHeldBytes;
     }
 
+    /** Bytes of requests in work, their replies not sent yet. */
+    int bytesInWork() {
+        synchronized (outputLock) {
+            return bytesInWork;
+        }
+    }
+
     /** Backpressure: take no more requests from this peer until we may again. */
     void stopReading() {
         synchronized (outputLock) {

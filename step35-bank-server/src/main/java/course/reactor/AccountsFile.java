@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The accounts of {@code --accounts FILE}: one {@code user password cents} a line, separated by
- * spaces or tabs; blank lines and lines starting with {@code #} are skipped.
+ * The accounts of {@code --accounts FILE}: one {@code user hash cents} a line, separated by
+ * spaces or tabs; blank lines and lines starting with {@code #} are skipped. The hash is what
+ * {@code hash-password} prints: no password is ever in the file.
  * <pre>
- * # user   password       opening balance in cents
- * alice    alice-secret   100000
+ * # user   password hash (hash-password)                     opening balance in cents
+ * alice    pbkdf2-sha256$600000$tw/eD/cRv4O1cq1Oeek6dg$8Wpm+0v...  100000
  * </pre>
- * A bad line is an IOException naming the line, never showing it: it may hold a password.
+ * A bad line is an IOException naming the line, never showing it.
  */
 final class AccountsFile {
     private AccountsFile() {
@@ -35,7 +36,15 @@ final class AccountsFile {
             String where = file + " line " + (i + 1) + ": ";
             String[] fields = line.split("\\s+");
             if (fields.length != 3) {
-                throw new IOException(where + "expected 3 fields, user password cents, found " + fields.length);
+                throw new IOException(where + "expected 3 fields, user hash cents, found " + fields.length);
+            }
+            PasswordHash hash;
+            try {
+                hash = PasswordHash.parse(fields[1]);
+            } catch (IllegalArgumentException e) {
+                // The field is not shown: it may be a password in clear text, which is exactly the mistake.
+                throw new IOException(where + "the second field must be a hash made by hash-password ("
+                        + e.getMessage() + ")", e);
             }
             long cents;
             try {
@@ -46,7 +55,7 @@ final class AccountsFile {
             if (!users.add(fields[0])) {
                 throw new IOException(where + "user " + fields[0] + " has an account already");
             }
-            accounts.add(new Account(fields[0], fields[1], cents));
+            accounts.add(new Account(fields[0], hash, cents));
         }
         if (accounts.isEmpty()) {
             throw new IOException(file + ": no accounts");

@@ -10,7 +10,8 @@ final class BankException extends Exception {
     private final String code;
 
     BankException(String code, String message) {
-        super(message);
+        // No stack trace: a refusal is an answer, not a bug, and the ledger keeps some of them.
+        super(message, null, false, false);
         this.code = code;
     }
 

@@ -3,6 +3,7 @@ package course.reactor;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -11,41 +12,65 @@ import java.util.Locale;
  * nothing of sockets or threads, so a test can drive it with plain strings.
  */
 final class BankProtocol {
+    /** Failed logins a connection may make; the last one's reply closes it. */
+    static final int MAX_FAILED_LOGINS = 3;
+    /** Transfers to names without an account a session may try; the last one's reply closes it. */
+    static final int MAX_UNKNOWN_PAYEES = 10;
     /** How much of an unknown command word a reply repeats back. */
     private static final int ECHOED_WORD_CHARS = 20;
 
     private final Ledger ledger;
+    private final LoginThrottle throttle;
 
-    BankProtocol(Ledger ledger) {
+    BankProtocol(Ledger ledger, LoginThrottle throttle) {
         this.ledger = ledger;
+        this.throttle = throttle;
     }
 
-    String handle(Session session, byte[] body) {
+    /**
+     * The one place where a message's bytes become a command: the text, or null if the bytes
+     * are not UTF-8 (handle() answers that).
+     */
+    static String decode(byte[] body) {
         try {
-            return handle(session, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString());
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            return "ERR UNKNOWN a command is UTF-8 text";
+            return null;
         }
     }
 
-    String handle(Session session, String text) {
-        String[] words = text.strip().split("\\s+");
-        Command command = Command.named(words[0]);
+    /** A command that needs no worker: it reads no account and waits for nothing. */
+    static boolean isHeartbeat(String command) {
+        return command != null && Command.named(firstWord(command)) == Command.HEARTBEAT;
+    }
+
+    private static String firstWord(String command) {
+        return command.strip().split("\\s+", 2)[0]; // as handle() splits it
+    }
+
+    /** The reply to {@code command} (null: a message that was not UTF-8). */
+    String handle(Session session, String command) {
         if (command == null) {
+            return "ERR UNKNOWN a command is UTF-8 text";
+        }
+        String[] words = command.strip().split("\\s+");
+        Command named = Command.named(words[0]);
+        if (named == null) {
             return words[0].isEmpty() ? "ERR UNKNOWN empty command" : "ERR UNKNOWN no command "
                     + words[0].substring(0, Math.min(words[0].length(), ECHOED_WORD_CHARS)) + "; try " + Command.list();
         }
-        if (command.needsLogin && !session.isLoggedIn()) {
+        if (named.needsLogin && !session.isLoggedIn()) {
             return "ERR LOGIN login first";
         }
-        if (words.length - 1 != command.arguments) {
-            return "ERR ARG usage: " + command.usage;
+        if (words.length - 1 != named.arguments) {
+            return "ERR ARG usage: " + named.usage;
         }
         try {
-            return switch (command) {
+            return switch (named) {
                 case LOGIN -> login(session, words[1], words[2]);
                 case BALANCE -> "OK " + ledger.balance(session.user());
-                case TRANSFER -> transfer(session, words[1], words[2]);
+                case TRANSFER -> transfer(session, words[1], words[2], words[3]);
+                case STATUS -> status(session, words[1]);
                 case HEARTBEAT -> "OK";
                 case LOGOUT -> {
                     session.logout();
@@ -57,37 +82,81 @@ final class BankProtocol {
         }
     }
 
+    /** Slow on purpose (the password hash), and run on a worker like every command but HEARTBEAT. */
     private String login(Session session, String user, String password) {
         if (session.isLoggedIn()) {
             return "ERR LOGIN already logged in as " + session.user();
         }
-        if (!ledger.authenticate(user, password)) {
-            // The log names the peer and the user it tried, never the password. A name that is
-            // nobody's is not repeated: it may be a password typed into the wrong field, or junk.
-            System.err.println("login refused from " + session.peer() + " for "
-                    + (ledger.hasAccount(user) ? "user " + user : "an unknown user"));
-            return "ERR AUTH bad user or password"; // not which of the two: no help for guessing
+        // The log names the peer and the user it tried, never the password. A name that is
+        // nobody's is not repeated: it may be a password typed into the wrong field, or junk.
+        String who = ledger.hasAccount(user) ? "user " + user : "an unknown user";
+        Duration wait = throttle.waitFor(user);
+        String reply;
+        if (!wait.isZero()) {
+            System.err.println("login throttled from " + session.peer() + " for " + who);
+            reply = "ERR AUTH too many failed logins for this name; try again in " + secondsUp(wait) + " s";
+        } else if (!ledger.authenticate(user, password)) {
+            throttle.failed(user);
+            System.err.println("login refused from " + session.peer() + " for " + who);
+            reply = "ERR AUTH bad user or password"; // not which of the two: no help for guessing
+        } else {
+            throttle.succeeded(user);
+            session.login(user);
+            System.err.println(user + " logged in from " + session.peer());
+            return "OK welcome " + user;
         }
-        session.login(user);
-        System.err.println(user + " logged in from " + session.peer());
-        return "OK welcome " + user;
+        if (session.failedLogin() >= MAX_FAILED_LOGINS) {
+            System.err.println("closing " + session.peer() + ": " + MAX_FAILED_LOGINS + " failed logins");
+            session.end();
+            return reply + "; " + MAX_FAILED_LOGINS + " failed logins, closing the connection";
+        }
+        return reply;
     }
 
-    private String transfer(Session session, String to, String amount) throws BankException {
+    private static long secondsUp(Duration wait) {
+        return (wait.toNanos() + 999_999_999) / 1_000_000_000;
+    }
+
+    private String transfer(Session session, String id, String to, String amount) throws BankException {
+        if (!Transfer.isId(id)) {
+            throw new BankException("ARG", Transfer.ID_RULE);
+        }
         long cents;
         try {
             cents = Ledger.parseCents(amount);
         } catch (NumberFormatException e) {
             throw new BankException("ARG", "the amount is a whole number of cents, like 2500 for 25.00");
         }
-        return "OK " + ledger.transfer(session.user(), to, cents);
+        try {
+            return "OK " + ledger.transfer(new Transfer(session.user(), id, to, cents));
+        } catch (BankException e) {
+            if (e.code().equals("ACCOUNT") && session.unknownPayee() >= MAX_UNKNOWN_PAYEES) {
+                // A customer may learn whether a payee exists, as on any bank's transfer form; not a list of them.
+                System.err.println("closing " + session.peer() + ": " + MAX_UNKNOWN_PAYEES + " transfers to unknown accounts");
+                session.end();
+                return e.reply() + "; " + MAX_UNKNOWN_PAYEES + " unknown payees, closing the connection";
+            }
+            throw e;
+        }
+    }
+
+    private String status(Session session, String id) throws BankException {
+        if (!Transfer.isId(id)) {
+            throw new BankException("ARG", Transfer.ID_RULE);
+        }
+        Ledger.Outcome outcome = ledger.outcome(session.user(), id);
+        if (outcome == null) {
+            return "OK NONE";
+        }
+        return "OK " + (outcome.made() ? "MADE " : "REFUSED ") + outcome.payee() + " " + outcome.cents();
     }
 
     /** The commands, each with its number of arguments and whether it needs a login first. */
     private enum Command {
         LOGIN(2, false, "LOGIN <user> <password>"),
         BALANCE(0, true, "BALANCE"),
-        TRANSFER(2, true, "TRANSFER <to-user> <cents>"),
+        TRANSFER(3, true, "TRANSFER <id> <to-user> <cents>"),
+        STATUS(1, true, "STATUS <id>"),
         HEARTBEAT(0, false, "HEARTBEAT"),
         LOGOUT(0, true, "LOGOUT");
 

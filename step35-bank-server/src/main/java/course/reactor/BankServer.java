@@ -3,41 +3,47 @@ package course.reactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The online bank on top of the TcpServer library: each message is one command of BankProtocol,
- * each reply one line. The IO threads only read, frame and write; the commands run on worker
- * threads, because a transfer may wait for an account's lock and for the disk, and an IO thread
- * that waits stalls every client of its loop. A connection's commands run one at a time, in
- * order, so its Session needs no lock.
+ * each reply one line. The IO threads only read, frame and write (and answer HEARTBEAT, which
+ * needs nothing else); the commands run on worker threads, because a login hashes for a tenth
+ * of a second or more, and a transfer may wait for an account's lock and for the disk, and an IO
+ * thread that waits stalls every client of its loop. A connection's commands run one at a time,
+ * in order, so its Session needs no lock.
  */
 final class BankServer {
-    /** Above this much queued output for a client, stop reading its requests... */
-    static final int HIGH_WATER_MARK = 1 << 20;
-    /** ...and below this much, read them again. */
-    static final int LOW_WATER_MARK = 256 << 10;
+    /** A command line is short: a LOGIN with a long password is a few hundred bytes. */
+    static final int DEFAULT_MAX_FRAME = 1024;
+    static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * Above this many commands of one connection waiting for or on the workers, stop reading its
-     * socket. The output's water marks cannot see a client that pipelines commands faster than
-     * the disk takes them: its replies trickle out, but its queue of commands would grow without
-     * bound. Reading stops within one read round of the mark, and resumes once the workers have
-     * caught up to half of it.
+     * Above this much held for a client, stop reading it: its commands waiting for or on the
+     * workers count (lesson 26), as its replies not yet written do. A client that pipelines
+     * commands faster than the disk takes them is read only this far ahead; 16 KiB is hundreds
+     * of commands, plenty to keep a worker busy...
      */
-    static final int MAX_COMMANDS_IN_WORK = 64;
+    static final int HIGH_WATER_MARK = 16 << 10;
+    /** ...and at or below this much, read it again. */
+    static final int LOW_WATER_MARK = 4 << 10;
+    /** The context of a connection refused for being one too many: nothing it sends is answered. */
+    private static final Object REFUSED = new Object();
 
     private final TcpServer server;
     private final BankProtocol protocol;
-    /** Null with --workers 0: the commands then run on the IO thread that read them. */
     private final ThreadPool workers;
+    private final LongSupplier clock;
     /** Commands handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
     private final LongAdder requestsInWork = new LongAdder();
-    /** One callback object for every connection, made once. */
-    private final Consumer<Connection> resumeWhenCaughtUp = this::resumeWhenCaughtUp;
-    /** Set by close(): from then on the TcpServer decides about reading, and we resume nobody. */
+    private final LongAdder refusedConnections = new LongAdder();
+    private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private volatile Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+    /** Made by start(): every worker that runs a command runs after it. */
+    private volatile LoginDeadline loginDeadline;
+    /** Set by close(): from then on heartbeats queue behind the rest, like any command. */
     private volatile boolean closing;
 
     /** Listens at once (port 0 picks a free port); start() then serves. */
@@ -45,84 +51,116 @@ final class BankServer {
         this(address, maxFrame, ioThreads, workerThreads, ledger, System::nanoTime);
     }
 
-    /** With the clock the idle timeout runs on: tests pass a fake one and move it by hand. */
+    /** With the clock the timeouts and the login throttle run on: tests pass a fake one and move it by hand. */
     BankServer(InetAddress address, int maxFrame, int ioThreads, int workerThreads, Ledger ledger, LongSupplier clock)
             throws IOException {
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("the bank needs a worker: a login's hash never runs on an IO thread");
+        }
+        this.clock = clock;
         server = new TcpServer(address, maxFrame, ioThreads, clock);
         server.setMessageCallback(this::onMessage);
         server.setEndOfStreamCallback(this::onEndOfStream);
-        // A client that sends but does not read cannot make us queue its replies without bound.
-        server.setHighWaterMarkCallback(Connection::stopReading, HIGH_WATER_MARK);
+        // A client that pipelines or does not read cannot make us hold its commands or replies without bound.
+        server.setHighWaterMarkCallback(BankServer::pause, HIGH_WATER_MARK);
         server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
-        this.protocol = new BankProtocol(ledger);
-        this.workers = workerThreads == 0 ? null : new ThreadPool("worker", workerThreads);
+        this.protocol = new BankProtocol(ledger, new LoginThrottle(clock));
+        this.workers = new ThreadPool("worker", workerThreads);
         server.setRequestDrain(this::finishRequests);
     }
 
-    /** On the IO thread: hand the command to this connection's queue of work, or do it here. */
+    /** On the IO thread: hand the command to this connection's queue of work, or answer a heartbeat here. */
     private void onMessage(Connection connection, byte[] message) {
-        Client client = (Client) connection.context();
-        if (client == null) { // the first message of this connection
-            client = new Client(new Session(connection.peerAddress().toString()),
-                    workers == null ? null : new SerialExecutor(workers));
-            connection.setContext(client);
-            connection.setWriteCompleteCallback(resumeWhenCaughtUp);
+        String command = BankProtocol.decode(message);
+        Object context = connection.context();
+        if (context == REFUSED) {
+            return; // its refusal is on the way, and then the connection closes
         }
-        int inWork = client.inWork.incrementAndGet();
-        if (client.commands == null) {
-            answer(connection, client, message);
+        Client client = (Client) context;
+        if (client == null) { // the first message of this connection
+            if (server.connectionCount() > maxConnections) {
+                refuse(connection);
+                return;
+            }
+            client = new Client(new Session(connection.peerAddress().toString()), new SerialExecutor(workers));
+            connection.setContext(client);
+        }
+        if (connection.bytesInWork() == 0 && !closing && BankProtocol.isHeartbeat(command)) {
+            // No command of this client is in work or its reply on the way back to this loop:
+            // answered now, the heartbeat keeps its place.
+            reply(connection, client.session, command);
             return;
         }
+        int bytes = Buffer.HEADER_BYTES + message.length;
+        connection.startWork(bytes); // held for the client, against the water marks, until answered
         requestsInWork.increment();
-        if (inWork >= MAX_COMMANDS_IN_WORK && connection.isReading()) {
-            connection.stopReading();
-            client.pausedForWork = true;
-        }
         Client queuedFor = client;
         client.commands.execute(() -> {
             try {
-                answer(connection, queuedFor, message);
+                answer(connection, queuedFor, command, bytes);
             } finally {
                 requestsInWork.decrement();
             }
         });
     }
 
+    /** One connection too many: one line saying so, then closed. */
+    private void refuse(Connection connection) {
+        refusedConnections.increment();
+        connection.setContext(REFUSED);
+        connection.send(("ERR BUSY the bank serves at most " + maxConnections + " connections; try again later")
+                .getBytes(StandardCharsets.UTF_8));
+        connection.closeWhenFlushed();
+    }
+
     /**
-     * On the IO thread, each time a connection's replies are all written: if we stopped reading
-     * it for having too many commands in work and the workers have caught up, read again. Every
-     * command's reply comes through here, so the last one to finish cannot be missed.
+     * Backpressure: too much held for this client (commands in work, replies queued); read no
+     * more of it until that drains. One line the first time, not one per pause.
      */
-    private void resumeWhenCaughtUp(Connection connection) {
-        Client client = (Client) connection.context();
-        if (client.pausedForWork && client.inWork.get() <= MAX_COMMANDS_IN_WORK / 2 && !closing) {
-            client.pausedForWork = false;
-            connection.startReading();
+    private static void pause(Connection connection) {
+        if (connection.readPauses() == 0) {
+            System.err.println("pausing " + connection.peerAddress() + ": " + (HIGH_WATER_MARK >> 10)
+                    + " KiB held for it; reading again below " + (LOW_WATER_MARK >> 10) + " KiB");
         }
+        connection.stopReading();
     }
 
     /** The client has finished sending: close once the replies to what it sent are out. */
     private void onEndOfStream(Connection connection) {
-        Client client = (Client) connection.context();
-        if (client == null || client.commands == null) {
-            connection.closeWhenFlushed(); // nothing of it is waiting on a worker
-        } else {
+        if (connection.context() instanceof Client client) {
             client.commands.execute(connection::closeWhenFlushed); // behind its pending replies, in order
+        } else {
+            connection.closeWhenFlushed(); // nothing of it is waiting on a worker
         }
     }
 
-    private void answer(Connection connection, Client client, byte[] command) {
+    /** On a worker: the command, then its reply, which also ends the command's time in work. */
+    private void answer(Connection connection, Client client, String command, int bytes) {
         Session session = client.session;
-        // Nothing for a command sent after LOGOUT: the connection is closing.
+        // Nothing for a command sent after LOGOUT, or after a limit closed the session.
         String reply = session.isOver() ? null : protocol.handle(session, command);
-        // Counted down before the reply goes: when the loop has written it, it sees the new count.
-        client.inWork.decrementAndGet();
+        if (!client.loggedIn && session.isLoggedIn()) {
+            client.loggedIn = true;
+            loginDeadline.loggedIn(connection);
+        }
+        // From a worker, the connection hands the reply to its IO loop's task queue (and drops it
+        // if the client is gone by then); there the command stops counting as held.
+        connection.sendReplies(reply == null ? List.of() : List.of(reply.getBytes(StandardCharsets.UTF_8)), bytes);
+        if (reply != null && session.isOver()) {
+            connection.closeWhenFlushed(); // queued behind the reply on the same loop: "OK bye" goes out first
+        }
+    }
+
+    /** On the IO thread: a command that needs no worker, answered at once. */
+    private void reply(Connection connection, Session session, String command) {
+        send(connection, session, session.isOver() ? null : protocol.handle(session, command));
+    }
+
+    private static void send(Connection connection, Session session, String reply) {
         if (reply == null) {
             return;
         }
-        // From a worker thread: the connection hands the reply to its IO loop, and if the
-        // client is gone by now it drops the reply.
-        connection.send(reply.getBytes(StandardCharsets.UTF_8));
+        connection.send(reply.getBytes(StandardCharsets.UTF_8)); // on the IO thread: queued for writing at once
         if (session.isOver()) {
             connection.closeWhenFlushed(); // queued behind the reply on the same loop: "OK bye" goes out first
         }
@@ -133,8 +171,8 @@ final class BankServer {
      * workers finish what they have, by the deadline. Returns how many requests were dropped.
      */
     private long finishRequests(long deadlineNanos) {
-        if (workers == null || workers.awaitIdle(deadlineNanos)) {
-            return 0; // with no workers, the IO threads answered each request as it came
+        if (workers.awaitIdle(deadlineNanos)) {
+            return 0;
         }
         workers.stopNow(); // out of time: drop the queue, interrupt the work in hand
         return requestsInWork.sum();
@@ -143,6 +181,19 @@ final class BankServer {
     /** Close clients that send and receive nothing for this long; zero (the default) never does. */
     void setIdleTimeout(Duration idleTimeout) {
         server.setIdleTimeout(idleTimeout);
+    }
+
+    /** Close connections that have not logged in this long after they connected (30 s unless set); before start(). */
+    void setLoginTimeout(Duration loginTimeout) {
+        if (loginTimeout.isNegative() || loginTimeout.isZero()) {
+            throw new IllegalArgumentException("a login timeout is longer than zero");
+        }
+        this.loginTimeout = loginTimeout;
+    }
+
+    /** Refuse the first command of a connection beyond this many (10,000 unless set). */
+    void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
     }
 
     InetAddress address() {
@@ -156,12 +207,12 @@ final class BankServer {
 
     /** Serves in the calling thread until stop() or close(); then the workers end too. */
     void start() throws IOException {
+        loginDeadline = new LoginDeadline(server, loginTimeout, clock);
         try {
             server.start();
         } finally {
-            if (workers != null) {
-                workers.stop();
-            }
+            loginDeadline.close();
+            workers.stop();
         }
     }
 
@@ -177,14 +228,23 @@ final class BankServer {
     void close() {
         closing = true;
         server.close();
-        if (workers != null) {
-            workers.stop(); // idle by now, or stopped by finishRequests: this only joins the threads
-        }
+        workers.stop(); // idle by now, or stopped by finishRequests: this only joins the threads
     }
 
     /** Commands read and not answered yet, over all connections; for tests and monitoring. */
     long requestsInWork() {
         return requestsInWork.sum();
+    }
+
+    /** Connections refused for being over the limit, since the start; for tests and monitoring. */
+    long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    /** Connections not logged in yet that the login deadline watches; for tests and monitoring. */
+    long waitingForLogin() {
+        LoginDeadline deadline = loginDeadline;
+        return deadline == null ? 0 : deadline.waiting();
     }
 
     /** The server underneath, for tests and monitoring. */
@@ -195,12 +255,10 @@ final class BankServer {
     /** What the bank keeps per connection (its context). */
     private static final class Client {
         final Session session;
-        /** Its queue of commands on the workers; null with --workers 0. */
+        /** Its queue of commands on the workers. */
         final SerialExecutor commands;
-        /** Commands read and not answered yet: the IO thread counts up, the workers down. */
-        final AtomicInteger inWork = new AtomicInteger();
-        /** IO thread only: we stopped reading it for having MAX_COMMANDS_IN_WORK in work. */
-        boolean pausedForWork;
+        /** Whoever runs the session's commands: the login deadline has been told. */
+        boolean loggedIn;
 
         Client(Session session, SerialExecutor commands) {
             this.session = session;

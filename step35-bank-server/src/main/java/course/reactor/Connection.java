@@ -175,6 +175,11 @@ final class Connection {
         return peakHeldBytes;
     }
 
+    /** Bytes of requests in work, their replies not in the output buffer yet. IO thread. */
+    int bytesInWork() {
+        return bytesInWork;
+    }
+
     /** Backpressure: take no more requests from this peer until we may again. */
     void stopReading() {
         readPauses++;

@@ -12,18 +12,23 @@ import java.util.Map;
  * share both accounts (alice to bob and bob to alice) therefore ask for the same lock first: one
  * gets it, the other waits without holding anything, so no cycle of waiting threads, no deadlock.
  * Transfers on different accounts take different locks and run in parallel.
+ *
+ * <p>Each transfer carries its payer's id for it. Inside the locks, an id already used gets its
+ * first outcome back, and a new one is decided (made, or refused for want of funds), recorded,
+ * and remembered: a client that lost its connection before the reply can send the same transfer
+ * again, and money moves at most once.
  */
 final class Ledger {
     /** The largest amount the protocol and the files take: 18 digits always fit in a long. */
     private static final int MAX_DIGITS = 18;
     /** The longest client-supplied name a reply repeats, in characters (code points). */
     private static final int MAX_ECHOED = 20;
-    /** What a login for a user who does not exist compares against, so that it takes as long. */
-    private static final byte[] NOBODY = Account.digest("no such user");
 
     /** Fixed after construction, so threads read it without a lock; each Account guards its balance. */
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     private final Recorder recorder;
+    /** What a login for a user who does not exist is checked against, so that it takes as long. */
+    private final Credential nobody;
     /** Set once the recorder has failed: from then on the ledger refuses transfers until a restart. */
     private volatile boolean recorderFailed;
 
@@ -33,7 +38,12 @@ final class Ledger {
                 throw new IllegalArgumentException("two accounts for user " + account.user());
             }
         }
+        if (this.accounts.isEmpty()) {
+            throw new IllegalArgumentException("a bank needs an account");
+        }
         this.recorder = recorder;
+        // Accounts hashed with one count (hash-password's) cost the same to check as this.
+        this.nobody = this.accounts.values().iterator().next().credential().decoy();
     }
 
     /** Whole cents, as the protocol and the files write them: digits only, no sign, no point. */
@@ -44,13 +54,14 @@ final class Ledger {
         return Long.parseLong(text);
     }
 
+    /** Slow (the password hash): on a worker thread. */
     boolean authenticate(String user, String password) {
         Account account = accounts.get(user);
         if (account == null) {
-            Account.matches(NOBODY, password); // the same work: the time taken does not tell who has an account
+            nobody.matches(password); // the same work: the time taken does not tell who has an account
             return false;
         }
-        return account.passwordMatches(password);
+        return account.credential().matches(password);
     }
 
     boolean hasAccount(String user) {
@@ -67,54 +78,103 @@ final class Ledger {
     }
 
     /**
-     * Moves money and returns the payer's new balance. The recorder (the journal) has the
-     * transfer on disk before the balances change: once this returns, a crash loses nothing.
+     * Moves money and returns the payer's new balance; or, for an id the payer has used before,
+     * the first outcome again: its balance then, or its refusal. The recorder (the journal) has
+     * the decision on disk before this returns: once it does, a crash loses nothing.
      */
-    long transfer(String from, String to, long cents) throws BankException {
-        return move(from, to, cents, true);
-    }
-
-    /** A transfer from the journal, at start: checked like a new one, but not recorded again. */
-    void replay(String from, String to, long cents) throws BankException {
-        move(from, to, cents, false);
-    }
-
-    private long move(String from, String to, long cents, boolean record) throws BankException {
-        if (cents <= 0) {
-            throw new BankException("ARG", "the amount must be at least 1 cent");
-        }
-        if (from.equals(to)) {
-            throw new BankException("ARG", "cannot transfer to yourself");
-        }
-        Account source = account(from);
-        Account target = account(to);
-        boolean sourceFirst = source.user().compareTo(target.user()) < 0;
-        Account first = sourceFirst ? source : target;
-        Account second = sourceFirst ? target : source;
-        synchronized (first) {
-            synchronized (second) {
-                if (source.cents() < cents) {
-                    throw new BankException("FUNDS", "balance " + source.cents() + " is less than " + cents);
+    long transfer(Transfer transfer) throws BankException {
+        Account source = account(transfer.payer());
+        Account target = checked(transfer, source);
+        synchronized (first(source, target)) {
+            synchronized (second(source, target)) {
+                Outcome first = source.outcome(transfer.id());
+                if (first != null) {
+                    return first.repeatFor(transfer);
                 }
-                if (target.cents() > Long.MAX_VALUE - cents) {
-                    throw new BankException("ARG", "the amount is too large");
-                }
-                if (record) {
-                    record(from, to, cents); // inside the locks: the journal's order is the order applied
-                }
-                source.add(-cents);
-                target.add(cents);
-                return source.cents();
+                BankException refusal = refusal(source, target, transfer.cents());
+                record(transfer, refusal == null); // inside the locks: the journal's order is the order applied
+                Outcome outcome = apply(source, target, transfer, refusal);
+                source.remember(transfer.id(), outcome);
+                return outcome.repeatFor(transfer);
             }
         }
     }
 
-    private void record(String from, String to, long cents) throws BankException {
+    /**
+     * A decision from the journal, at start: checked like a new transfer, and it must come out
+     * the same way (a transfer that was made must fit, a refused one must still not).
+     */
+    void replay(Transfer transfer, boolean made) throws BankException {
+        Account source = account(transfer.payer());
+        Account target = checked(transfer, source);
+        synchronized (first(source, target)) {
+            synchronized (second(source, target)) {
+                if (source.outcome(transfer.id()) != null) {
+                    throw new BankException("ID", "id " + transfer.id() + " of " + transfer.payer() + " was used before");
+                }
+                BankException refusal = refusal(source, target, transfer.cents());
+                if (made && refusal != null) {
+                    throw refusal;
+                }
+                if (!made && refusal == null) {
+                    throw new BankException("FUNDS", "recorded as refused, but the balance allows it");
+                }
+                source.remember(transfer.id(), apply(source, target, transfer, refusal));
+            }
+        }
+    }
+
+    /** What became of {@code payer}'s transfer {@code id}; null if none has it (so far). */
+    Outcome outcome(String payer, String id) throws BankException {
+        // The account's monitor: a transfer with this id that is still waiting for the disk holds
+        // it, so the answer comes once that transfer is decided, never half way.
+        return account(payer).outcome(id);
+    }
+
+    /** The checks that need no lock: a bad request is refused the same way every time, and not recorded. */
+    private Account checked(Transfer transfer, Account source) throws BankException {
+        if (transfer.cents() <= 0) {
+            throw new BankException("ARG", "the amount must be at least 1 cent");
+        }
+        if (transfer.payee().equals(transfer.payer())) {
+            throw new BankException("ARG", "cannot transfer to yourself");
+        }
+        return account(transfer.payee());
+    }
+
+    private static Account first(Account source, Account target) {
+        return source.user().compareTo(target.user()) < 0 ? source : target;
+    }
+
+    private static Account second(Account source, Account target) {
+        return first(source, target) == source ? target : source;
+    }
+
+    /** The checks that depend on the balances, under both locks; null if the transfer may go. */
+    private static BankException refusal(Account source, Account target, long cents) {
+        if (source.cents() < cents) {
+            return new BankException("FUNDS", "balance " + source.cents() + " is less than " + cents);
+        }
+        if (target.cents() > Long.MAX_VALUE - cents) {
+            return new BankException("ARG", "the amount is too large");
+        }
+        return null;
+    }
+
+    private static Outcome apply(Account source, Account target, Transfer transfer, BankException refusal) {
+        if (refusal == null) {
+            source.add(-transfer.cents());
+            target.add(transfer.cents());
+        }
+        return new Outcome(target.user(), transfer.cents(), source.cents(), refusal);
+    }
+
+    private void record(Transfer transfer, boolean made) throws BankException {
         if (recorderFailed) {
             throw new BankException("UNAVAILABLE", "the journal has failed; no transfers until a restart");
         }
         try {
-            recorder.record(from, to, cents);
+            recorder.record(transfer, made);
         } catch (IOException e) {
             // The journal's end is in doubt, and a disk that failed once is not trusted with the next
             // transfer: refuse them all until a person has looked and restarted.
@@ -122,7 +182,7 @@ final class Ledger {
             System.err.println("journal failed, refusing transfers from now on: " + e);
             throw new BankException("UNAVAILABLE", "the journal failed; " + (e instanceof NotRecordedException
                     ? "this transfer was not made"
-                    : "this transfer may still be on disk (check BALANCE after a restart)")
+                    : "this transfer may still be on disk (ask STATUS after a restart)")
                     + "; no transfers until a restart");
         }
     }
@@ -135,7 +195,7 @@ final class Ledger {
         return account;
     }
 
-    /** A name the client sent, cut short for a reply: a frame may hold a megabyte of name. */
+    /** A name the client sent, cut short for a reply: a frame may hold a kilobyte of name. */
     static String echoed(String name) {
         if (name.length() <= MAX_ECHOED || name.codePointCount(0, name.length()) <= MAX_ECHOED) {
             return name;
@@ -143,16 +203,37 @@ final class Ledger {
         return name.substring(0, name.offsetByCodePoints(0, MAX_ECHOED)) + "…";
     }
 
-    /** Where each transfer goes before the balances change: the journal, or nowhere. */
+    /**
+     * What became of one transfer id: made (the payer's balance just after it) or refused (why).
+     * Kept for every id ever used, like the journal's lines.
+     */
+    record Outcome(String payee, long cents, long balance, BankException refusal) {
+        boolean made() {
+            return refusal == null;
+        }
+
+        /** The first outcome again, for a repeat that asks for the same transfer. */
+        long repeatFor(Transfer transfer) throws BankException {
+            if (!payee.equals(transfer.payee()) || cents != transfer.cents()) {
+                throw new BankException("ID", "id " + transfer.id() + " was used for another transfer");
+            }
+            if (refusal != null) {
+                throw refusal;
+            }
+            return balance;
+        }
+    }
+
+    /** Where each decision goes before the balances change: the journal, or nowhere. */
     @FunctionalInterface
     interface Recorder {
-        Recorder NONE = (from, to, cents) -> { };
+        Recorder NONE = (transfer, made) -> { };
 
         /**
-         * Returns once the transfer is on disk. Throws NotRecordedException if it surely is not;
-         * any other IOException means it may be, or part of it.
+         * Returns once the decision (made, or refused) is on disk. Throws NotRecordedException if
+         * it surely is not; any other IOException means it may be, or part of it.
          */
-        void record(String from, String to, long cents) throws IOException;
+        void record(Transfer transfer, boolean made) throws IOException;
     }
 
     /** A record() that failed and left nothing of the transfer on disk: the client may retry after a restart. */

@@ -7,38 +7,56 @@ import java.util.List;
 
 /** The command line of every step: {@code [HOST] [PORT]}, plus the options lessons add. */
 record ServerOptions(String host, int port, int maxFrame, int ioThreads, int workers, int idleTimeoutSeconds,
-                     int shutdownTimeoutSeconds, Path accountsFile, Path dataDir) {
+                     int shutdownTimeoutSeconds, Path accountsFile, Path dataDir, boolean demo, int loginTimeoutSeconds,
+                     int maxConnections) {
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 5005;
-    static final int DEFAULT_MAX_FRAME = 1 << 20;
+    static final int DEFAULT_MAX_FRAME = BankServer.DEFAULT_MAX_FRAME;
     static final int DEFAULT_IO_THREADS = Runtime.getRuntime().availableProcessors();
     static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
+    /**
+     * With --data a worker spends most of its time waiting for the disk, and each transfer that
+     * waits holds one: the number of workers is the most transfers one fsync can carry.
+     */
+    static final int DEFAULT_WORKERS_WITH_DATA = 64;
     static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+    static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = (int) BankServer.DEFAULT_LOGIN_TIMEOUT.toSeconds();
     static final String USAGE = """
             usage: java -jar <step>.jar [HOST] [PORT] [--max-frame BYTES] [--io-threads N]
                                        [--workers N] [--idle-timeout SECONDS]
-                                       [--shutdown-timeout SECONDS] [--accounts FILE] [--data DIR]
+                                       [--shutdown-timeout SECONDS] [--accounts FILE | --demo]
+                                       [--data DIR] [--login-timeout SECONDS]
+                                       [--max-connections N]
+                   java -jar <step>.jar hash-password [--iterations N]
               HOST               address to listen on (default 127.0.0.1)
               PORT               port to listen on, 0 for any free port (default 5005);
                                  a single number on its own is taken as the PORT
-              --max-frame BYTES  largest message body accepted (default 1048576); a client
+              --max-frame BYTES  largest command accepted (default 1024); a client
                                  that announces a longer one loses its connection
               --io-threads N     event loops serving connections, each on its own
                                  thread (default: the number of processors)
-              --workers N        threads doing the business work of each message
-                                 (default: the number of processors); 0 does it on
-                                 the IO threads, which --data does not allow
+              --workers N        threads running the commands: logins, transfers
+                                 (default: the number of processors; 64 with --data)
               --idle-timeout SECONDS  close a client that sends and receives nothing for
                                  this long (default 0: never)
               --shutdown-timeout SECONDS  on SIGTERM or SIGINT, finish the requests at hand
                                  and flush the replies for at most this long, then
                                  close what is left (default 10)
-              --accounts FILE    the bank's accounts, one "user password cents" a line
-                                 (default: alice and bob, 100000 cents each)
+              --accounts FILE    the bank's accounts, one "user hash cents" a line;
+                                 make each hash with hash-password
+              --demo             the demo accounts, alice and bob, 100000 cents each
+                                 (the default without --accounts and --data)
               --data DIR         keep a journal of transfers in DIR, each one on disk
                                  before its OK; replayed on start (default: none,
                                  balances live in memory only)
-              --help             print this help and exit""";
+              --login-timeout SECONDS  close a connection that has not logged in this
+                                 long after connecting (default 30)
+              --max-connections N  answer the first command of any connection beyond
+                                 N with ERR BUSY, and close it (default 10000)
+              --help             print this help and exit
+              hash-password      read a password (from the terminal, or one line of
+                                 standard input), print its accounts-file hash;
+                                 --iterations N sets the cost (default 600000)""";
 
     /** Parses the arguments, or prints usage and exits: 0 for --help, 2 for bad input. */
     static ServerOptions fromArgs(String[] args) {
@@ -60,11 +78,14 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
         List<String> positional = new ArrayList<>();
         int maxFrame = DEFAULT_MAX_FRAME;
         int ioThreads = DEFAULT_IO_THREADS;
-        int workers = DEFAULT_WORKERS;
+        int workers = 0; // not given
         int idleTimeoutSeconds = 0;
         int shutdownTimeoutSeconds = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
         Path accountsFile = null;
         Path dataDir = null;
+        boolean demo = false;
+        int loginTimeoutSeconds = DEFAULT_LOGIN_TIMEOUT_SECONDS;
+        int maxConnections = BankServer.DEFAULT_MAX_CONNECTIONS;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--max-frame")) {
@@ -72,7 +93,7 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
             } else if (arg.equals("--io-threads")) {
                 ioThreads = parsePositive(arg, valueOf(args, i++));
             } else if (arg.equals("--workers")) {
-                workers = parseNonNegative(arg, valueOf(args, i++));
+                workers = parsePositive(arg, valueOf(args, i++));
             } else if (arg.equals("--idle-timeout")) {
                 idleTimeoutSeconds = parseNonNegative(arg, valueOf(args, i++));
             } else if (arg.equals("--shutdown-timeout")) {
@@ -81,6 +102,12 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
                 accountsFile = Path.of(valueOf(args, i++));
             } else if (arg.equals("--data")) {
                 dataDir = Path.of(valueOf(args, i++));
+            } else if (arg.equals("--demo")) {
+                demo = true;
+            } else if (arg.equals("--login-timeout")) {
+                loginTimeoutSeconds = parsePositive(arg, valueOf(args, i++));
+            } else if (arg.equals("--max-connections")) {
+                maxConnections = parsePositive(arg, valueOf(args, i++));
             } else if (arg.startsWith("--")) {
                 throw new IllegalArgumentException("unknown option " + arg);
             } else {
@@ -104,12 +131,18 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
             }
             default -> throw new IllegalArgumentException("too many arguments: " + String.join(" ", positional));
         }
-        if (dataDir != null && workers == 0) {
-            // Each transfer waits for the disk before its OK: never on a thread that serves sockets.
-            throw new IllegalArgumentException("--data needs --workers 1 or more: the journal's fsync never runs on an IO thread");
+        if (demo && accountsFile != null) {
+            throw new IllegalArgumentException("--demo and --accounts: the bank has one set of accounts");
+        }
+        if (dataDir != null && accountsFile == null && !demo) {
+            // Money on disk under accounts whose passwords the README prints is a mistake to make on purpose only.
+            throw new IllegalArgumentException("--data needs --accounts FILE (or --demo, for the demo accounts)");
+        }
+        if (workers == 0) {
+            workers = dataDir == null ? DEFAULT_WORKERS : DEFAULT_WORKERS_WITH_DATA;
         }
         return new ServerOptions(host, port, maxFrame, ioThreads, workers, idleTimeoutSeconds, shutdownTimeoutSeconds,
-                accountsFile, dataDir);
+                accountsFile, dataDir, demo || accountsFile == null, loginTimeoutSeconds, maxConnections);
     }
 
     private static boolean isNumber(String text) {

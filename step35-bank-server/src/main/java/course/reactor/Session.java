@@ -1,8 +1,9 @@
 package course.reactor;
 
 /**
- * What the bank remembers about one connection (会话, a session): who logged in on it, and
- * whether it has logged out. It lives in the connection's context and dies with it.
+ * What the bank remembers about one connection (会话, a session): who logged in on it, how
+ * often it failed to, and whether it is over. It lives in the connection's context and dies
+ * with it.
  *
  * <p>No lock: one thread at a time touches a session. Its connection's commands run one after
  * another (SerialExecutor), and when the next one runs on another worker, the hand-over passes
@@ -13,8 +14,10 @@ final class Session {
     private final String peer;
     /** Null until a LOGIN succeeds. */
     private String user;
-    /** Set by LOGOUT: the connection closes once the reply is out, and nothing more is answered. */
+    /** Set by LOGOUT, or by a limit: the connection closes once the reply is out, and nothing more is answered. */
     private boolean over;
+    private int failedLogins;
+    private int unknownPayees;
 
     Session(String peer) {
         this.peer = peer;
@@ -41,7 +44,22 @@ final class Session {
         over = true;
     }
 
+    /** The reply being made is the last: the connection closes after it. */
+    void end() {
+        over = true;
+    }
+
     boolean isOver() {
         return over;
+    }
+
+    /** Counts a failed LOGIN on this connection and returns how many there have been. */
+    int failedLogin() {
+        return ++failedLogins;
+    }
+
+    /** Counts a TRANSFER to a name that has no account and returns how many there have been. */
+    int unknownPayee() {
+        return ++unknownPayees;
     }
 }

@@ -5,6 +5,8 @@ import course.toolkit.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A bank customer for tests: one command out as a frame, one reply line back. */
 final class BankClient implements AutoCloseable {
@@ -33,15 +35,24 @@ final class BankClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code count} copies of a command in one write: one segment on loopback, so once the
-     * server has read the first, it has them all.
+     * Sends the commands in one write: one segment on loopback (up to 64 KiB), so once the server
+     * has read the first, it has them all.
      */
-    void sendInOneWrite(String command, int count) throws IOException {
+    void sendInOneWrite(List<String> commands) throws IOException {
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
-        for (int i = 0; i < count; i++) {
+        for (String command : commands) {
             frames.write(Frames.encode(command.getBytes(StandardCharsets.UTF_8)));
         }
         client.send(frames.toByteArray());
+    }
+
+    /** {@code count} transfers of {@code cents} to {@code to}, with the ids prefix-1, prefix-2, ... */
+    static List<String> transfers(String prefix, String to, long cents, int count) {
+        List<String> commands = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            commands.add("TRANSFER " + prefix + "-" + i + " " + to + " " + cents);
+        }
+        return commands;
     }
 
     String reply() throws IOException {

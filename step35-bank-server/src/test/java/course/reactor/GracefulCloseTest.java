@@ -7,6 +7,7 @@ import course.toolkit.Await;
 import course.toolkit.TestClient;
 import course.toolkit.Threads;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +21,11 @@ class GracefulCloseTest {
     @Test
     void closeAnswersWhatWasSentFlushesClosesAndLeavesNoThread() throws Exception {
         Ledger slowDisk = new Ledger(TestBank.accounts("alice", "bob"),
-                (from, to, cents) -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10))); // a 10 ms fsync
+                (transfer, made) -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10))); // a 10 ms fsync
         BankServer bank = TestBank.server(2, 2, slowDisk);
         try (LoopThread serving = new LoopThread(bank);
              BankClient client = BankClient.connect(bank.address().port()).loginAs("alice")) {
-            client.sendInOneWrite("TRANSFER bob 1", 40);
+            client.sendInOneWrite(BankClient.transfers("t", "bob", 1, 40));
             // The first reply proves the server has all 40: close() serves what has reached it.
             assertThat(client.reply()).isEqualTo("OK " + (TestBank.OPENING_CENTS - 1));
 
@@ -40,6 +41,47 @@ class GracefulCloseTest {
         assertThat(slowDisk.total()).isEqualTo(2 * TestBank.OPENING_CENTS);
         assertThat(Threads.liveNamed("io-")).isEmpty();
         assertThat(Threads.liveNamed("worker-")).isEmpty();
+    }
+
+    @Test
+    void newClientsAreRefusedWhileTheTransfersAtHandStillWaitForTheDisk() throws Exception {
+        RecordingJournalFile disk = new RecordingJournalFile();
+        Journal journal = new Journal(disk);
+        Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
+        journal.replay(ledger);
+        BankServer bank = TestBank.server(1, 2, ledger);
+        int port = bank.address().port();
+        Thread closer = new Thread(bank::close, "closer");
+        try (LoopThread serving = new LoopThread(bank);
+             BankClient alice = BankClient.connect(port).loginAs("alice")) {
+            disk.holdForces(); // a disk as slow as this test needs, whatever the real one does
+            alice.sendInOneWrite(BankClient.transfers("t", "bob", 1, 5));
+            disk.awaitForcesEntered(1); // the server has read all five, and the first waits for the disk
+
+            closer.start();
+            Await.until("new clients to be refused while the work goes on", () -> isRefused(port));
+            assertThat(disk.forces()).as("still held").isZero();
+
+            disk.releaseForces();
+            for (int i = 1; i <= 5; i++) {
+                assertThat(alice.reply()).isEqualTo("OK " + (TestBank.OPENING_CENTS - i));
+            }
+            assertThat(alice.raw().awaitEof()).isTrue();
+            closer.join(10_000);
+            assertThat(closer.isAlive()).as("close() has returned").isFalse();
+            assertThat(serving.awaitEnd(10_000)).isTrue();
+        } finally {
+            disk.releaseForces();
+        }
+        assertThat(disk.forcedText().lines()).hasSize(5);
+    }
+
+    private static boolean isRefused(int port) throws IOException {
+        try (TestClient late = TestClient.connect("127.0.0.1", port)) {
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        }
     }
 
     @Test

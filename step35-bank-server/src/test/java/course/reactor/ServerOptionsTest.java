@@ -12,7 +12,7 @@ class ServerOptionsTest {
         ServerOptions options = ServerOptions.parse();
         assertThat(options.host()).isEqualTo("127.0.0.1");
         assertThat(options.port()).isEqualTo(5005);
-        assertThat(options.maxFrame()).isEqualTo(1 << 20);
+        assertThat(options.maxFrame()).as("a command line is short").isEqualTo(1024);
     }
 
     @Test
@@ -66,10 +66,26 @@ class ServerOptionsTest {
     }
 
     @Test
-    void takesWorkersWhereZeroIsAllowed() {
+    void takesWorkersButNeverZero() {
         assertThat(ServerOptions.parse().workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(ServerOptions.parse("--workers", "0").workers()).isZero();
-        assertThatThrownBy(() -> ServerOptions.parse("--workers", "-1")).hasMessage("bad --workers -1 (expected 0 or more)");
+        assertThat(ServerOptions.parse("--workers", "3").workers()).isEqualTo(3);
+        assertThat(ServerOptions.parse("--data", "d", "--demo").workers()).as("each waits for the disk").isEqualTo(64);
+        assertThat(ServerOptions.parse("--data", "d", "--demo", "--workers", "3").workers()).isEqualTo(3);
+        assertThatThrownBy(() -> ServerOptions.parse("--workers", "0")).hasMessage("bad --workers 0 (expected a positive number)");
+    }
+
+    @Test
+    void takesALoginTimeoutThirtySecondsByDefaultNeverZero() {
+        assertThat(ServerOptions.parse().loginTimeoutSeconds()).isEqualTo(30);
+        assertThat(ServerOptions.parse("--login-timeout", "5").loginTimeoutSeconds()).isEqualTo(5);
+        assertThatThrownBy(() -> ServerOptions.parse("--login-timeout", "0")).hasMessageStartingWith("bad --login-timeout 0");
+    }
+
+    @Test
+    void takesAConnectionLimitTenThousandByDefault() {
+        assertThat(ServerOptions.parse().maxConnections()).isEqualTo(10_000);
+        assertThat(ServerOptions.parse("--max-connections", "50").maxConnections()).isEqualTo(50);
+        assertThatThrownBy(() -> ServerOptions.parse("--max-connections", "-1")).hasMessageStartingWith("bad --max-connections -1");
     }
 
     @Test
@@ -89,18 +105,23 @@ class ServerOptionsTest {
     }
 
     @Test
-    void takesAnAccountsFileAndADataDirectoryNoneByDefault() {
+    void takesAnAccountsFileAndADataDirectoryNoneByDefaultAndThenServesTheDemo() {
         assertThat(ServerOptions.parse().accountsFile()).isNull();
         assertThat(ServerOptions.parse().dataDir()).isNull();
+        assertThat(ServerOptions.parse().demo()).isTrue();
         ServerOptions options = ServerOptions.parse("--accounts", "bank.txt", "--data", "/var/bank");
         assertThat(options.accountsFile()).isEqualTo(Path.of("bank.txt"));
         assertThat(options.dataDir()).isEqualTo(Path.of("/var/bank"));
+        assertThat(options.demo()).isFalse();
         assertThatThrownBy(() -> ServerOptions.parse("--data")).hasMessage("--data needs a value");
     }
 
     @Test
-    void refusesADataDirectoryWithoutWorkersBecauseTheFsyncWouldRunOnAnIoThread() {
-        assertThatThrownBy(() -> ServerOptions.parse("--data", "d", "--workers", "0"))
-                .hasMessageStartingWith("--data needs --workers 1 or more");
+    void keepsTheDemoAccountsAwayFromADataDirectoryUnlessAskedFor() {
+        assertThatThrownBy(() -> ServerOptions.parse("--data", "d"))
+                .hasMessage("--data needs --accounts FILE (or --demo, for the demo accounts)");
+        assertThat(ServerOptions.parse("--data", "d", "--demo").demo()).isTrue();
+        assertThatThrownBy(() -> ServerOptions.parse("--demo", "--accounts", "a.txt"))
+                .hasMessage("--demo and --accounts: the bank has one set of accounts");
     }
 }

@@ -6,6 +6,7 @@ import course.toolkit.Await;
 import course.toolkit.Threads;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** Commands on worker threads: a stuck one stalls nobody else, one client's replies keep their order, money adds up. */
@@ -23,17 +25,7 @@ class WorkerPoolTest {
     void aTransferStuckOnTheDiskStallsOnlyItsAccountsNotTheIoLoop() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder slowDisk = (from, to, cents) -> {
-            if (cents == 777) {
-                stuck.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("the disk wait was interrupted");
-                }
-            }
-        };
+        Ledger.Recorder slowDisk = stuckDisk(transfer -> transfer.cents() == 777, stuck, release);
         Ledger ledger = new Ledger(TestBank.accounts("alice", "bob", "carol"), slowDisk);
         BankServer bank = TestBank.server(1, 3, ledger); // one IO loop for all three clients
         int port = bank.address().port();
@@ -41,13 +33,13 @@ class WorkerPoolTest {
              BankClient alice = BankClient.connect(port).loginAs("alice");
              BankClient bob = BankClient.connect(port).loginAs("bob");
              BankClient carol = BankClient.connect(port).loginAs("carol")) {
-            alice.send("TRANSFER bob 777");
+            alice.send("TRANSFER t-1 bob 777");
             Await.until("the transfer to wait for the disk, holding alice's and bob's locks", () -> stuck.getCount() == 0);
             bob.send("BALANCE"); // a second worker waits for bob's lock
 
             for (int i = 0; i < 10; i++) { // the IO loop and the third worker still serve carol
                 assertThat(carol.command("HEARTBEAT")).isEqualTo("OK");
-                assertThat(carol.command("TRANSFER dave 1")).isEqualTo("ERR ACCOUNT no such account: dave");
+                assertThat(carol.command("BALANCE")).isEqualTo("OK 100000");
             }
 
             release.countDown();
@@ -61,26 +53,21 @@ class WorkerPoolTest {
     @Test
     void aClientPipeliningFasterThanTheDiskIsReadOnlyAsFarAsItsCommandsInWorkAllow() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder stuckDisk = (from, to, cents) -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the disk wait was interrupted");
-            }
-        };
+        Ledger.Recorder stuckDisk = stuckDisk(transfer -> true, new CountDownLatch(1), release);
         BankServer bank = TestBank.server(1, 2, new Ledger(TestBank.accounts("alice", "bob"), stuckDisk));
-        int commands = 50_000; // 900 KB: without a limit, read and queued in a few milliseconds
-        // At most the limit, plus what one read round can bring: twice the loop's spare buffer.
-        long bound = BankServer.MAX_COMMANDS_IN_WORK + 2L * EventLoop.READ_BUFFER_BYTES / (Buffer.HEADER_BYTES + "TRANSFER bob 1".length());
+        int commands = 50_000; // 1.2 MB: without a limit, read and queued in a few milliseconds
+        List<String> transfers = BankClient.transfers("t", "bob", 1, commands);
+        int commandBytes = Buffer.HEADER_BYTES + "TRANSFER t-1 bob 1".length(); // the shortest of them
+        // At most the high-water mark, plus what one read round can bring: twice the loop's read buffer.
+        long bound = (BankServer.HIGH_WATER_MARK + 2L * EventLoop.READ_BUFFER_BYTES) / commandBytes;
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (LoopThread running = new LoopThread(bank);
              BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
             Future<?> sent = writer.submit(() -> {
-                alice.sendInOneWrite("TRANSFER bob 1", commands); // blocks once the server stops reading
+                alice.sendInOneWrite(transfers); // blocks once the server stops reading
                 return null;
             });
-            Await.until("the limit reached", () -> bank.requestsInWork() >= BankServer.MAX_COMMANDS_IN_WORK);
+            Await.until("the limit reached", () -> bank.requestsInWork() * commandBytes >= BankServer.HIGH_WATER_MARK);
             long watchUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
             while (System.nanoTime() < watchUntil) { // a bound on growth can only be watched for a while
                 assertThat(bank.requestsInWork()).as("commands held for alice").isLessThanOrEqualTo(bound);
@@ -99,12 +86,89 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aHeartbeatIsAnsweredOnTheIoThreadWhileEveryWorkerWaitsButNeverOvertakesAnEarlierCommand() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Ledger.Recorder stuckDisk = stuckDisk(transfer -> true, stuck, release);
+        BankServer bank = TestBank.server(1, 1, new Ledger(TestBank.accounts("alice", "bob", "carol"), stuckDisk));
+        int port = bank.address().port();
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(port).loginAs("alice");
+             BankClient carol = BankClient.connect(port).loginAs("carol")) {
+            alice.send("TRANSFER t-1 bob 1");
+            Await.until("the only worker to wait for the disk", () -> stuck.getCount() == 0);
+            alice.send("HEARTBEAT"); // behind its transfer: it must wait for it
+
+            for (int i = 0; i < 10; i++) {
+                assertThat(carol.command("HEARTBEAT")).as("no worker needed").isEqualTo("OK");
+            }
+
+            release.countDown();
+            assertThat(alice.reply()).as("the transfer's reply first").isEqualTo("OK 99999");
+            assertThat(alice.reply()).isEqualTo("OK");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void heartbeatsBetweenPipelinedCommandsKeepTheirPlace() throws Exception {
+        BankServer bank = TestBank.server(1, 2, TestBank.ledger("alice", "bob"));
+        try (LoopThread running = new LoopThread(bank);
+             BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> sent = writer.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) { // one write each: the server reads them in many rounds
+                        alice.send("BALANCE");
+                        alice.send("HEARTBEAT");
+                    }
+                    return null;
+                });
+                for (int i = 0; i < 2_000; i++) {
+                    // A heartbeat answered on the IO thread while the balance's reply was still on
+                    // its way from the worker would come first.
+                    assertThat(alice.reply()).as("balance %d", i).isEqualTo("OK 100000");
+                    assertThat(alice.reply()).as("heartbeat %d", i).isEqualTo("OK");
+                }
+                sent.get(10, TimeUnit.SECONDS);
+            } finally {
+                writer.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void theSlowPasswordHashRunsOnAWorkerNeverOnAnIoThread() throws Exception {
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        Credential recording = new Credential() {
+            @Override
+            public boolean matches(String attempt) {
+                threads.add(Thread.currentThread().getName());
+                return attempt.equals("right");
+            }
+
+            @Override
+            public Credential decoy() {
+                return this;
+            }
+        };
+        BankServer bank = TestBank.server(1, 2, new Ledger(List.of(new Account("alice", recording, 1)), Ledger.Recorder.NONE));
+        try (LoopThread running = new LoopThread(bank);
+             BankClient client = BankClient.connect(bank.address().port())) {
+            assertThat(client.command("LOGIN nobody right")).isEqualTo("ERR AUTH bad user or password");
+            assertThat(client.command("LOGIN alice right")).isEqualTo("OK welcome alice");
+        }
+        assertThat(threads).hasSize(2).allMatch(name -> name.startsWith("worker-"));
+    }
+
+    @Test
     void repliesOfOneConnectionKeepTheirOrder() throws Exception {
         BankServer bank = TestBank.server(2, 4, TestBank.ledger("alice", "bob"));
         try (LoopThread running = new LoopThread(bank);
              BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
             for (int i = 0; i < 250; i++) { // pipelined: 500 commands before the first reply is read
-                alice.send("TRANSFER bob 1");
+                alice.send("TRANSFER t-" + i + " bob 1");
                 alice.send("BALANCE");
             }
             for (int i = 1; i <= 250; i++) {
@@ -148,6 +212,22 @@ class WorkerPoolTest {
         }
     }
 
+    /** A disk that keeps each transfer {@code held} picks until {@code release}, telling {@code stuck} it has one. */
+    private static Ledger.Recorder stuckDisk(Predicate<Transfer> held, CountDownLatch stuck, CountDownLatch release) {
+        return (transfer, made) -> {
+            if (!held.test(transfer)) {
+                return;
+            }
+            stuck.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("the disk wait was interrupted");
+            }
+        };
+    }
+
     /** One client logged in as one of the users, sending {@code count} transfers to the others. */
     private static List<String> randomTransfers(int port, int seed, int count) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
@@ -156,7 +236,7 @@ class WorkerPoolTest {
         try (BankClient client = BankClient.connect(port).loginAs(user)) {
             for (int i = 0; i < count; i++) {
                 String to = USERS[(seed + 1 + random.nextInt(USERS.length - 1)) % USERS.length];
-                replies.add(client.command("TRANSFER " + to + " " + (1 + random.nextInt(60_000))));
+                replies.add(client.command("TRANSFER " + seed + "-" + i + " " + to + " " + (1 + random.nextInt(60_000))));
             }
         }
         return replies;

@@ -1,0 +1,145 @@
+package course.reactor;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Where the journal's bytes go: a file on disk ({@link OnDisk}), or a test's recording double,
+ * which can show that nothing is acknowledged before it has been forced. The Journal calls one
+ * method at a time.
+ */
+interface JournalFile extends Closeable {
+    /** Everything in the file, from the start. */
+    byte[] readAll() throws IOException;
+
+    /** Appends all of {@code bytes} at the end, or throws. Not on the disk yet: see force(). */
+    void append(ByteBuffer bytes) throws IOException;
+
+    /** Returns once everything appended so far is on the device, and would survive a power cut. */
+    void force() throws IOException;
+
+    /** Cuts the file to {@code size} bytes, forced, and appends after that from now on. */
+    void truncate(long size) throws IOException;
+
+    /** The name, for messages. */
+    @Override
+    String toString();
+
+    /**
+     * {@code DIR/journal.txt}, locked for as long as it is open: two servers appending to one
+     * journal would write over each other's lines.
+     */
+    final class OnDisk implements JournalFile {
+        private final Path file;
+        private final FileChannel channel;
+
+        private OnDisk(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        /** Opens (or creates) {@code dir/name}; an IOException if another server holds it. */
+        static OnDisk open(Path dir, String name) throws IOException {
+            List<Path> created = new ArrayList<>();
+            for (Path missing = dir.toAbsolutePath(); missing != null && Files.notExists(missing); missing = missing.getParent()) {
+                created.add(missing);
+            }
+            Files.createDirectories(dir);
+            for (Path directory : created) {
+                forceDirectory(directory.getParent()); // a new directory's name is in its parent, as a file's is
+            }
+            Path file = dir.resolve(name);
+            boolean createdFile = Files.notExists(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                lock(channel);
+                if (createdFile) {
+                    forceDirectory(dir); // a new file's name is in the directory, which has its own disk blocks
+                }
+                return new OnDisk(file, channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+
+        /** An exclusive lock, held until the channel closes, and given back by the kernel if the process dies. */
+        private static void lock(FileChannel channel) throws IOException {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // this JVM holds it already
+            }
+            if (lock == null) {
+                throw new IOException("another server is using it (its journal is locked)");
+            }
+        }
+
+        private static void forceDirectory(Path dir) {
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            } catch (IOException e) {
+                // Linux can; some systems cannot open a directory this way, and there is nothing better to do.
+            }
+        }
+
+        /**
+         * Through the locked channel, never Files.readAllBytes: the lock is a POSIX record lock,
+         * and closing any other descriptor of the file would release it (fcntl(2)).
+         */
+        @Override
+        public byte[] readAll() throws IOException {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + " is too large to replay (" + size + " bytes)");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) size);
+            while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) >= 0) {
+                // until all of it is in
+            }
+            channel.position(bytes.position());
+            return Arrays.copyOf(bytes.array(), bytes.position());
+        }
+
+        @Override
+        public void append(ByteBuffer bytes) throws IOException {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
+
+        @Override
+        public void force() throws IOException {
+            channel.force(false); // the data, and the file's new length with it; not its timestamps
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+            channel.truncate(size);
+            channel.force(true);
+            channel.position(size);
+        }
+
+        @Override
+        public String toString() {
+            return file.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close(); // and the lock with it
+        }
+    }
+}
