@@ -40,13 +40,20 @@ class ChannelEventsTest {
             listenChannel.setReadCallback(listenChannel::newConnection);
             listenChannel.enableReading();
             List<TestClient> clients = new ArrayList<>();
-            try (LoopThread running = new LoopThread(loop)) {
-                for (int i = 0; i < 3; i++) {
+            try {
+                for (int i = 0; i < 3; i++) { // all three wait in the backlog before any event
                     clients.add(TestClient.connect("127.0.0.1", listener.address().port()));
                 }
-                for (int i = 0; i < clients.size(); i++) {
-                    byte[] message = ("client " + i).getBytes(StandardCharsets.UTF_8);
-                    assertThat(clients.get(i).echo(message)).isEqualTo(message);
+                listenChannel.setReadyOps(SelectionKey.OP_ACCEPT);
+                listenChannel.handleEvent(); // one event, by hand
+                assertThat(listenChannel.key().selector().keys()).as("the listener and a connection for each client")
+                        .hasSize(4);
+
+                try (LoopThread running = new LoopThread(loop)) {
+                    for (int i = 0; i < clients.size(); i++) {
+                        byte[] message = ("client " + i).getBytes(StandardCharsets.UTF_8);
+                        assertThat(clients.get(i).echo(message)).isEqualTo(message);
+                    }
                 }
             } finally {
                 for (TestClient client : clients) {

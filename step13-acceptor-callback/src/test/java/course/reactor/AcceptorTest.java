@@ -3,9 +3,11 @@ package course.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.TestClient;
+import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AcceptorTest {
@@ -30,10 +32,22 @@ class AcceptorTest {
     void makesAConnectionForEveryWaitingClientOnOneEvent() throws Exception {
         EventLoop loop = new EventLoop();
         List<TestClient> clients = new ArrayList<>();
-        try (Acceptor acceptor = new Acceptor(loop, ANY_FREE_PORT)) {
-            for (int i = 0; i < 3; i++) { // all three wait in the backlog before the loop runs
+        try (Acceptor acceptor = new Acceptor(loop, ANY_FREE_PORT); Socket other = Socket.listen(ANY_FREE_PORT)) {
+            for (int i = 0; i < 3; i++) { // all three wait in the backlog before any event
                 clients.add(TestClient.connect("127.0.0.1", acceptor.address().port()));
             }
+            // The Acceptor keeps its Channel to itself; a channel of ours in the same loop leads
+            // to the loop's selector, and so to the Acceptor's registration.
+            Channel ours = new Channel(loop, other);
+            ours.enableReading();
+            Set<SelectionKey> registered = ours.key().selector().keys();
+            SelectionKey acceptorKey = registered.stream().filter(key -> key != ours.key()).findFirst().orElseThrow();
+            Channel listening = (Channel) acceptorKey.attachment();
+
+            listening.setReadyOps(SelectionKey.OP_ACCEPT);
+            listening.handleEvent(); // one event, by hand
+            assertThat(registered).as("the two listeners and a connection for each client").hasSize(5);
+
             try (LoopThread running = new LoopThread(loop)) {
                 for (int i = 0; i < clients.size(); i++) {
                     byte[] message = ("client " + i).getBytes(StandardCharsets.UTF_8);

@@ -35,10 +35,12 @@ class ChannelTest {
             Channel channel = new Channel(loop, listener);
             channel.enableReading();
             SelectionKey first = channel.key();
+            first.interestOps(0); // only a test does this: now the registration says something else
 
-            channel.enableReading();
+            channel.enableReading(); // epoll_ctl(MOD): the same registration, told the interest again
 
             assertThat(channel.key()).isSameAs(first);
+            assertThat(first.interestOps()).isEqualTo(SelectionKey.OP_ACCEPT);
         }
     }
 

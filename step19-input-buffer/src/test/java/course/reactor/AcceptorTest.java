@@ -71,6 +71,31 @@ class AcceptorTest {
     }
 
     @Test
+    void handsOverEveryWaitingClientOnOneEvent() throws Exception {
+        EventLoop loop = new EventLoop();
+        Queue<Socket> handedOver = new ConcurrentLinkedQueue<>();
+        List<TestClient> clients = new ArrayList<>();
+        try (Acceptor acceptor = new Acceptor(loop, ANY_FREE_PORT)) {
+            acceptor.setNewConnectionCallback(socket -> {
+                handedOver.add(socket);
+                loop.stop(); // run() returns after this event: a second one could take the rest
+            });
+            for (int i = 0; i < 3; i++) { // all three wait in the backlog before the loop runs
+                clients.add(TestClient.connect("127.0.0.1", acceptor.address().port()));
+            }
+            try (LoopThread running = new LoopThread(loop)) {
+                assertThat(running.awaitEnd(10_000)).as("run() returned after one event").isTrue();
+            }
+            assertThat(handedOver).hasSize(3);
+        } finally {
+            handedOver.forEach(Socket::close);
+            for (TestClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void closesAnAcceptedSocketWhenNobodyAskedForIt() throws Exception {
         EventLoop loop = new EventLoop();
         try (Acceptor acceptor = new Acceptor(loop, ANY_FREE_PORT);

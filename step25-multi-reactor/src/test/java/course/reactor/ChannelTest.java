@@ -6,7 +6,9 @@ import course.toolkit.Await;
 import course.toolkit.TestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +40,12 @@ class ChannelTest {
             Channel channel = new Channel(loop, listener);
             channel.enableReading();
             SelectionKey first = channel.key();
+            first.interestOps(0); // only a test does this: now the registration says something else
 
-            channel.enableReading();
+            channel.enableReading(); // epoll_ctl(MOD): the same registration, told the interest again
 
             assertThat(channel.key()).isSameAs(first);
+            assertThat(first.interestOps()).isEqualTo(SelectionKey.OP_ACCEPT);
         }
     }
 
@@ -52,22 +56,35 @@ class ChannelTest {
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
             Channel channel = new Channel(loop, Await.value("a connection to accept", listener::accept));
             AtomicInteger writable = new AtomicInteger();
+            AtomicBoolean readable = new AtomicBoolean();
             channel.setWriteCallback(() -> {
                 writable.incrementAndGet();
                 disableWriting(channel); // nothing more to send
             });
+            channel.setReadCallback(() -> {
+                read(channel);
+                readable.set(true);
+            });
             channel.enableReading();
             channel.enableWriting();
-            assertThat(channel.isWriting()).isTrue();
-            assertThat(channel.interestOps()).isEqualTo(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 
             try (LoopThread running = new LoopThread(loop)) {
                 Await.until("a write event", () -> writable.get() >= 1);
+                // A socket is always writable: had the interest stayed, every select since would
+                // have reported it again, up to and including the one that reports this byte.
+                client.send(new byte[] {1});
+                Await.until("a read event", readable::get);
             }
-            assertThat(writable).hasValue(1);
-            assertThat(channel.isWriting()).isFalse();
-            assertThat(channel.interestOps()).isEqualTo(SelectionKey.OP_READ);
+            assertThat(writable).as("write events after writing was disabled").hasValue(1);
             channel.socket().close();
+        }
+    }
+
+    private static void read(Channel channel) {
+        try {
+            channel.socket().read(ByteBuffer.allocate(16));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,6 +9,9 @@ import course.toolkit.Payloads;
 import course.toolkit.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -124,6 +127,8 @@ class ConnectionTest {
 
     private static final InetAddress ANY_FREE_PORT = new InetAddress("127.0.0.1", 0);
     private static final int MAX_FRAME = 1000;
+    /** A reply this big does not fit in the kernel's buffers while the client is not reading. */
+    private static final int BIG_FRAME = 4 << 20;
 
     @Test
     void servesItsSocketInTheLoopUntilThePeerFinishes() throws Exception {
@@ -225,5 +230,68 @@ class ConnectionTest {
                 assertThat(messages).hasValue(0);
             }
         }
+    }
+
+    @Test
+    void asksForWriteEventsOnlyWhileAReplyWaitsForRoom() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket accepted = withSmallSendBuffer(Await.value("a connection", listener::accept))) {
+            Connection connection = new Connection(loop, accepted, 1, BIG_FRAME);
+            connection.setMessageCallback(Connection::send);
+            connection.start(); // callbacks first, then events
+            SelectionKey key = registration(loop, accepted, listener);
+
+            try (LoopThread running = new LoopThread(loop)) {
+                byte[] payload = Payloads.random(BIG_FRAME, 20);
+                client.sendFrame(payload); // and read nothing yet: most of the reply has to wait
+                Await.until("write interest while the reply waits", () -> (key.interestOps() & SelectionKey.OP_WRITE) != 0);
+
+                assertThat(client.receiveFrame()).isEqualTo(payload);
+                Await.until("no write interest once the output buffer is empty",
+                        () -> key.interestOps() == SelectionKey.OP_READ);
+            }
+        }
+    }
+
+    @Test
+    void stopsReadingAtEndOfStreamAndClosesOnceTheQueuedReplyIsOut() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket accepted = withSmallSendBuffer(Await.value("a connection", listener::accept))) {
+            Connection connection = new Connection(loop, accepted, 1, BIG_FRAME);
+            connection.setMessageCallback(Connection::send);
+            connection.start(); // callbacks first, then events
+            SelectionKey key = registration(loop, accepted, listener);
+
+            try (LoopThread running = new LoopThread(loop)) {
+                byte[] payload = Payloads.random(BIG_FRAME, 21);
+                client.sendFrame(payload);
+                client.shutdownOutput(); // half-close: that was the last request, but we still read
+                // End of stream stays readable; with the reply still waiting, only writing is left.
+                Await.until("reading stopped, the reply still waiting", () -> key.interestOps() == SelectionKey.OP_WRITE);
+
+                assertThat(client.receiveFrame()).isEqualTo(payload);
+                assertThat(client.awaitEof()).as("closed once the reply was out").isTrue();
+            }
+        }
+    }
+
+    /** A small kernel send buffer: a reply of a few MiB cannot go out before the client reads. */
+    private static Socket withSmallSendBuffer(Socket accepted) throws IOException {
+        ((NetworkChannel) accepted.channel()).setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+        return accepted;
+    }
+
+    /**
+     * Where the loop registered {@code socket}: its key in the loop's selector, which the test
+     * reaches through a channel of its own (on the listener) in the same loop.
+     */
+    private static SelectionKey registration(EventLoop loop, Socket socket, Socket listener) throws IOException {
+        Channel ours = new Channel(loop, listener);
+        ours.enableReading();
+        return socket.channel().keyFor(ours.key().selector());
     }
 }

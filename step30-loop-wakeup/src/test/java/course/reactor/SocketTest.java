@@ -8,6 +8,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SocketTest {
@@ -19,7 +21,28 @@ class SocketTest {
             assertThat(listener.address().ip()).isEqualTo("127.0.0.1");
             assertThat(listener.address().port()).isPositive();
             assertThat(listener.channel().isBlocking()).isFalse();
+            // On Linux the JDK turns SO_REUSEADDR on for every listener, so this holds without our
+            // setOption as well: it shows the state, and cannot pin the line.
             assertThat(((NetworkChannel) listener.channel()).getOption(StandardSocketOptions.SO_REUSEADDR)).isTrue();
+        }
+    }
+
+    @Test
+    void queuesAHundredClientsBeforeTheFirstAccept() throws Exception {
+        // With Java's default backlog of 50 the kernel would drop the 52nd client's handshake,
+        // and that connect would time out: nobody accepts, so every retry finds the queue full.
+        List<TestClient> clients = new ArrayList<>();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT)) {
+            for (int i = 0; i < 100; i++) {
+                clients.add(TestClient.connect("127.0.0.1", listener.address().port()));
+            }
+            for (int i = 0; i < 100; i++) {
+                Await.value("a waiting client", listener::accept).close();
+            }
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
         }
     }
 
