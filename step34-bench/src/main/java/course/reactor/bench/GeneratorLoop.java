@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -59,8 +59,8 @@ final class GeneratorLoop {
     private final Random random;
     private final Selector selector;
     private final List<Conn> conns = new ArrayList<>();
-    /** Open loop: the connections in the order of their next send (they share one interval, so it never changes). */
-    private final ArrayDeque<Conn> sendOrder = new ArrayDeque<>();
+    /** Open loop: the connections by the time of their next send. */
+    private final PriorityQueue<Conn> bySendTime = new PriorityQueue<>(Comparator.comparingLong(Conn::dueNanos));
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final Histogram latencies = Histograms.create();
     private Timeline timeline;
@@ -113,10 +113,8 @@ final class GeneratorLoop {
             long interval = Schedule.intervalNanos(config.offeredPerSecond(), config.connections());
             for (Conn conn : conns) {
                 conn.schedule = Schedule.withRandomPhase(timeline.start(), interval, random);
+                bySendTime.add(conn);
             }
-            List<Conn> byPhase = new ArrayList<>(conns);
-            byPhase.sort(Comparator.comparingLong(conn -> conn.schedule.startNanos()));
-            sendOrder.addAll(byPhase);
         } else {
             long now = System.nanoTime();
             for (Conn conn : conns) {
@@ -155,8 +153,8 @@ final class GeneratorLoop {
         long wait;
         if (draining) {
             wait = drainDeadline - now;
-        } else if (open && !sendOrder.isEmpty()) {
-            wait = sendOrder.peekFirst().dueNanos() - now;
+        } else if (open && !bySendTime.isEmpty()) {
+            wait = bySendTime.peek().dueNanos() - now;
         } else {
             wait = Long.MAX_VALUE; // closed loop: a reply or stop() wakes the selector
         }
@@ -167,16 +165,16 @@ final class GeneratorLoop {
         }
     }
 
-    /** Every frame whose time has come is owed at once: a late loop catches up, it does not skip. */
+    /** Every frame whose time has come is owed at once: a late loop catches up, it skips none. */
     private void sendDue(long now) {
-        while (!sendOrder.isEmpty() && sendOrder.peekFirst().dueNanos() - now <= 0) {
-            Conn conn = sendOrder.pollFirst();
+        while (!bySendTime.isEmpty() && bySendTime.peek().dueNanos() - now <= 0) {
+            Conn conn = bySendTime.poll();
             if (!conn.channel.isOpen()) {
                 continue; // failed: it leaves the schedule
             }
-            conn.owe();
+            conn.owe(conn.schedule.framesDueBy(now) - conn.framesQueued);
             conn.flushOrFail();
-            sendOrder.addLast(conn);
+            bySendTime.add(conn);
         }
     }
 
@@ -293,11 +291,11 @@ final class GeneratorLoop {
             inFlight += frames;
         }
 
-        /** Open loop: the next frame of the schedule is due. */
-        void owe() {
-            framesQueued++;
-            bytesToSend += frame.length;
-            inFlight++;
+        /** Open loop: {@code frames} more of the schedule are due. */
+        void owe(long frames) {
+            framesQueued += frames;
+            bytesToSend += frames * frame.length;
+            inFlight += frames;
         }
 
         void flushOrFail() {

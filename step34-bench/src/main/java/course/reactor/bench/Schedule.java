@@ -46,9 +46,4 @@ record Schedule(long startNanos, long intervalNanos) {
         long sinceStart = nowNanos - startNanos;
         return sinceStart < 0 ? 0 : sinceStart / intervalNanos + 1;
     }
-
-    /** How many frames are meant to be sent at or after {@code fromNanos} and before {@code toNanos}. */
-    long framesIntendedIn(long fromNanos, long toNanos) {
-        return framesDueBy(toNanos - 1) - framesDueBy(fromNanos - 1);
-    }
 }

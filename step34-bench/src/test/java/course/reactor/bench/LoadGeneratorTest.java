@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -130,6 +131,37 @@ class LoadGeneratorTest {
         assertThat(result.unanswered()).isZero();
         assertThat(result.latencies().getTotalCount()).isEqualTo(20 * 30);
         assertThat(result.messages()).isLessThan(20 * 30); // at 20 ms a frame, at most 16 per connection came back in time
+    }
+
+    /**
+     * A server that reads nothing until the window is over: 64 KiB frames soon fill the socket
+     * buffers, and the generator cannot send. The frames its schedule meant for the window are owed
+     * anyway, sent when the server reads again, and every one is timed from its schedule.
+     */
+    @Test
+    void framesTheSocketCouldNotTakeInTimeAreOwedNotForgiven() throws Exception {
+        CountDownLatch windowOver = new CountDownLatch(1);
+        int port = server(socket -> {
+            try {
+                windowOver.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            socket.getInputStream().transferTo(socket.getOutputStream());
+        });
+        LoadGenerator.Config config = LoadGenerator.Config.open("127.0.0.1", port, 10, 64 * 1024, 1_000, WARMUP, WINDOW);
+
+        LoadGenerator.Result result = LoadGenerator.run(config.withDrain(PATIENT), new LoadGenerator.Probe() {
+            @Override
+            public void atMeasureEnd() {
+                windowOver.countDown();
+            }
+        });
+
+        assertThat(result.errors()).isZero();
+        assertThat(result.unanswered()).isZero();
+        assertThat(result.messages()).isZero(); // nothing came back inside the window
+        assertThat(result.latencies().getTotalCount()).isEqualTo(10 * 30); // one frame each 10 ms per connection
     }
 
     @Test

@@ -29,17 +29,6 @@ class ScheduleTest {
     }
 
     @Test
-    void aWindowHoldsTheFramesMeantForItEdgesIncludedOnce() {
-        assertThat(schedule.framesIntendedIn(1_000, 1_500)).isEqualTo(5); // 1000, 1100, ... 1400
-        assertThat(schedule.framesIntendedIn(1_050, 1_150)).isEqualTo(1);
-        assertThat(schedule.framesIntendedIn(0, 1_000)).isZero();
-        // A window of a whole number of intervals holds that many frames, whatever the phase.
-        for (long from = 1_000; from < 1_100; from += 7) {
-            assertThat(schedule.framesIntendedIn(from, from + 3_000)).isEqualTo(30);
-        }
-    }
-
-    @Test
     void randomPhasesSpreadOverTheFirstInterval() {
         Random random = new Random(42);
         List<Long> starts = new ArrayList<>();
