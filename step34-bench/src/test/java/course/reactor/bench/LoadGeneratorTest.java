@@ -63,6 +63,20 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aReplyToAFrameNeverSentIsAnError() throws Exception {
+        int port = server(socket -> {
+            byte[] frame = socket.getInputStream().readNBytes(68);
+            socket.getOutputStream().write(frame);
+            socket.getOutputStream().write(frame); // the right bytes, but twice
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+        });
+        LoadGenerator.Result result = LoadGenerator.run(closed(port, 2, 1, 64));
+
+        assertThat(result.errors()).isEqualTo(2);
+        assertThat(result.connectionsHeld()).isZero();
+    }
+
+    @Test
     void aConnectionTheServerClosesIsAnError() throws Exception {
         int port = server(socket -> {
             socket.getInputStream().read(); // take the first byte, then hang up

@@ -24,9 +24,9 @@ class ServerCatalogTest {
     @Test
     void theNewestJdkOfAtLeast21IsFound() throws Exception {
         jdk("java-17-openjdk", "17.0.15");
-        Path jdk21 = jdk("jdk-21", "21.0.5");
+        Path jdk21 = jdk("zulu-21", "21.0.5");
         assertThat(ServerCatalog.newestJdk(jvms, 21)).isEqualTo(jdk21);
-        Path jdk25 = jdk("temurin-25-jdk", "25.0.3");
+        Path jdk25 = jdk("temurin-25-jdk", "25.0.3"); // listed before zulu-21: the version decides, not the order
         assertThat(ServerCatalog.newestJdk(jvms, 21)).isEqualTo(jdk25);
         assertThat(ServerCatalog.newestJdk(jvms, 26)).isNull();
     }
