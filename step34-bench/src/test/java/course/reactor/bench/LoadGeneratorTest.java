@@ -68,7 +68,7 @@ class LoadGeneratorTest {
             byte[] frame = socket.getInputStream().readNBytes(68);
             socket.getOutputStream().write(frame);
             socket.getOutputStream().write(frame); // the right bytes, but twice
-            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            socket.getInputStream().transferTo(socket.getOutputStream()); // then an honest echo
         });
         LoadGenerator.Result result = LoadGenerator.run(closed(port, 2, 1, 64));
 
