@@ -114,6 +114,10 @@ record BenchOptions(List<Integer> steps, List<String> peers, List<String> scenar
             scenarios = new ArrayList<>(scenarios);
             scenarios.add(scenarios.indexOf("load"), "pp");
         }
+        if (Proc.pinning() && generatorThreads >= Proc.machineCpus()) {
+            throw new IllegalArgumentException("--gen-threads " + generatorThreads + " leaves no CPU for the server on this "
+                    + Proc.machineCpus() + "-CPU machine");
+        }
         if (ioThreads == null) {
             ioThreads = rangeOf(1, Math.max(1, Proc.machineCpus() - generatorThreads));
         }
@@ -132,7 +136,7 @@ record BenchOptions(List<Integer> steps, List<String> peers, List<String> scenar
         return needed;
     }
 
-    /** The CPUs a server of {@code cores} cores is pinned to start after the generator's. */
+    /** The first CPU of the servers: the one after the generator's. */
     int firstServerCpu() {
         return generatorThreads;
     }

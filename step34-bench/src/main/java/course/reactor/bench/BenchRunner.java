@@ -286,11 +286,16 @@ public final class BenchRunner {
             this.activeMemory = activeMemory;
         }
 
+        /**
+         * Waits until the server holds every connection: past its accept backlog, a connection the
+         * client sees as open may still wait for the kernel to retry the handshake, and sending on
+         * it would charge that wait to the server.
+         */
         @Override
         public void connected(int connections) throws IOException {
             held = connections;
+            running.awaitConnections(count -> count >= connections, SETTLE_TIMEOUT);
             if (idleMemory) {
-                running.awaitConnections(count -> count >= connections, SETTLE_TIMEOUT);
                 idle = Memory.of(running);
             }
         }
@@ -419,9 +424,10 @@ public final class BenchRunner {
         return duration.toNanos() / 1e9;
     }
 
-    /** The {@code [12/345] round 1  pp  final} prefix of each progress line. */
+    /** The {@code [12/345 3:07] round 1  pp  final} prefix of each progress line: runs done, minutes so far. */
     private static final class Progress {
         private final int total;
+        private final long start = System.nanoTime();
         private int done;
 
         Progress(int total) {
@@ -430,7 +436,9 @@ public final class BenchRunner {
 
         void next(int round, String scenario, String server) {
             done++;
-            System.out.printf(Locale.ROOT, "[%d/%d] round %d  %-10s %-13s ", done, total, round, scenario, server);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            System.out.printf(Locale.ROOT, "[%d/%d %d:%02d] round %d  %-10s %-13s ", done, total, seconds / 60, seconds % 60,
+                    round, scenario, server);
             System.out.flush();
         }
     }

@@ -319,7 +319,7 @@ final class Report {
             }
             md.append('\n');
         }
-        String throughputChart = name + "-" + fileKey(unit) + ".png";
+        String throughputChart = name + (unit.equals("MB/s") ? "-mbs" : "-msgs") + ".png";
         Charts.lines(out.resolve(throughputChart), name + ": " + unit + " against " + xTitle, xTitle, unit,
                 sweepLines(summaries, points, s -> s.mean(throughput), s -> s.deviation(throughput)), true, logThroughput);
         String latencyChart = name + "-p99.png";

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +27,17 @@ final class RunningServer implements AutoCloseable {
     /** A JVM that has not said where it listens after this long is stuck, not slow. */
     static final int START_TIMEOUT_SECONDS = 30;
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
+
+    /**
+     * Every server still running. A benchmark stopped with Ctrl-C never reaches its close(): the
+     * JVM kills what is left as it exits, so that no server stays behind, pinned to its core.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "kill-servers-under-test"));
+    }
 
     final Server server;
     final Process process;
@@ -43,6 +56,8 @@ final class RunningServer implements AutoCloseable {
         Process process = new ProcessBuilder(server.command())
                 .redirectError(ProcessBuilder.Redirect.appendTo(logDirectory.resolve(server.name() + ".stderr").toFile()))
                 .start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = firstLine(stdout, process, server.name());
         Matcher matcher = line == null ? null : LISTENING.matcher(line);

@@ -2,6 +2,7 @@ package course.reactor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,16 @@ class BenchOptionsTest {
         }
         assertThat(BenchOptions.parse(new String[0]).ioThreads()).isEqualTo(expected);
         assertThat(BenchOptions.parse(new String[] {"--io-threads", "1-3,8"}).ioThreads()).containsExactly(1, 2, 3, 8);
+    }
+
+    @Test
+    void generatorThreadsMustLeaveTheServerACore() {
+        assumeTrue(Proc.pinning(), "nothing is pinned on this machine");
+        int cpus = Proc.machineCpus();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--gen-threads", String.valueOf(cpus)}))
+                .hasMessage("--gen-threads " + cpus + " leaves no CPU for the server on this " + cpus + "-CPU machine");
+        assertThat(BenchOptions.parse(new String[] {"--gen-threads", String.valueOf(cpus - 1)}).firstServerCpu())
+                .isEqualTo(cpus - 1);
     }
 
     @Test
