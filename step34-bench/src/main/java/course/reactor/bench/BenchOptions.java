@@ -26,10 +26,10 @@ record BenchOptions(List<Integer> steps, List<String> peers, List<String> scenar
                                    load,conns,size,threads (default: all)
               --rounds N           rounds of each scenario, interleaved across servers (default 3)
               --sweep-rounds N     rounds of each sweep (default 1)
-              --warmup SEC, --duration SEC          per scenario run (default 2, 3)
+              --warmup SEC, --duration SEC          per scenario run (default 1.5, 3)
               --sweep-warmup SEC, --sweep-settle SEC, --sweep-duration SEC
                                    a sweep warms its server up once, then settles and measures
-                                   each point (default 2, 0.5, 2)
+                                   each point (default 2, 0.3, 1.5)
               --drain SEC          how long replies may still come after a window (default 2)
               --idle-connections N connections of the idle scenario (default 10000)
               --load-levels LIST   open-loop offered load, % of the fastest pp rate (10,25,50,75,90)
@@ -44,7 +44,7 @@ record BenchOptions(List<Integer> steps, List<String> peers, List<String> scenar
                                    (default bench-results)
               --quick              a first look in under 3 minutes: steps 01,18,34, four peers,
                                    lat,pp,pipe,bulk,idle (1,000 connections) and a 3-level load
-                                   sweep, 1 round, 1 s windows""";
+                                   sweep, 1 round, windows under a second""";
 
     static BenchOptions parse(String[] args) {
         boolean quick = Arrays.asList(args).contains("--quick");
@@ -53,11 +53,11 @@ record BenchOptions(List<Integer> steps, List<String> peers, List<String> scenar
         List<String> scenarios = quick ? List.of("lat", "pp", "pipe", "bulk", "idle", "load") : Scenario.NAMES;
         int rounds = quick ? 1 : 3;
         int sweepRounds = 1;
-        Duration warmup = seconds(quick ? 1 : 2);
-        Duration duration = seconds(quick ? 1 : 3);
+        Duration warmup = seconds(quick ? 0.7 : 1.5);
+        Duration duration = seconds(quick ? 0.8 : 3);
         Duration sweepWarmup = seconds(quick ? 1 : 2);
-        Duration sweepSettle = seconds(quick ? 0.3 : 0.5);
-        Duration sweepDuration = seconds(quick ? 1 : 2);
+        Duration sweepSettle = seconds(quick ? 0.2 : 0.3);
+        Duration sweepDuration = seconds(quick ? 0.8 : 1.5);
         Duration drain = LoadGenerator.Config.DEFAULT_DRAIN;
         int idle = quick ? 1_000 : 10_000;
         List<Integer> loadLevels = numbers(quick ? "25,50,90" : "10,25,50,75,90");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +24,12 @@ import java.util.stream.Collectors;
  * alike. Then the sweeps: one server process per server, warmed up once, its points back to back.
  */
 public final class BenchRunner {
-    /** What a run costs besides its windows, for the plan printed at the start (measured on 2 cores). */
-    static final double START_STOP_SECONDS = 0.7;
+    /**
+     * What a run costs besides its windows, for the plan printed at the start: measured on this
+     * course's 2-core machine while other work was running, so a quiet machine finishes earlier.
+     */
+    static final double START_STOP_SECONDS = 1.0;
+    static final double POINT_SECONDS = 0.8;
     static final double JCMD_SECONDS = 1.0;
     static final double CONNECT_SECONDS_PER_CONNECTION = 1.5 / 10_000;
     /** How long a server may take to accept, or to close, 10,000 connections. */
@@ -133,11 +138,18 @@ public final class BenchRunner {
                 && options.idleConnections() == Scenario.C10K_CONNECTIONS;
     }
 
+    /** Asks each distinct launcher (taskset, java, flags) once: the same launcher makes the same choices. */
     private static void probeJvms(Results results, List<Server> servers) {
+        Map<List<String>, JvmInfo> byLauncher = new HashMap<>();
         for (Server server : servers) {
             if (server.jvm()) {
                 try {
-                    results.jvms.put(jvmKey(server), JvmInfo.probe(server));
+                    JvmInfo info = byLauncher.get(server.launcher());
+                    if (info == null) {
+                        info = JvmInfo.probe(server);
+                        byLauncher.put(server.launcher(), info);
+                    }
+                    results.jvms.put(jvmKey(server), info);
                 } catch (IOException e) {
                     note(results, server.name() + ": could not ask its JVM what it chose (" + e.getMessage() + ")");
                 }
@@ -399,7 +411,7 @@ public final class BenchRunner {
     static double plannedSeconds(BenchOptions options, int servers, int threadServers) {
         double run = START_STOP_SECONDS + seconds(options.warmup()) + seconds(options.duration());
         double sweepStart = START_STOP_SECONDS + seconds(options.sweepWarmup()) - seconds(options.sweepSettle());
-        double sweepPoint = seconds(options.sweepSettle()) + seconds(options.sweepDuration());
+        double sweepPoint = POINT_SECONDS + seconds(options.sweepSettle()) + seconds(options.sweepDuration());
         double total = 0;
         for (String name : options.scenarios()) {
             double each = switch (name) {

@@ -28,6 +28,16 @@ class BenchOptionsTest {
         assertThat(BenchRunner.idleWithC10k(full)).isTrue();
     }
 
+    /** The budgets by arithmetic, from the windows and the costs measured around them: 13 servers full, 7 quick. */
+    @Test
+    void theDefaultsFitTheirBudgets() {
+        BenchOptions full = BenchOptions.parse(new String[0]);
+        assertThat(BenchRunner.plannedSeconds(full, 13, 1)).isLessThan(37 * 60); // of 40 minutes, building included
+        BenchOptions quick = BenchOptions.parse(new String[] {"--quick"});
+        assertThat(BenchRunner.plannedSeconds(quick, 7, 0)).isLessThan(150); // of 3 minutes
+        assertThat(BenchRunner.plannedRuns(full, 13, 1)).isEqualTo(13 * (3 * 6 + 5 + 5 + 5) + 1);
+    }
+
     @Test
     void ioThreadsDefaultToEveryCoreTheGeneratorLeaves() {
         List<Integer> expected = new ArrayList<>();
