@@ -104,6 +104,17 @@ final class Report {
                         jvm.getValue().machineProcessors()));
             }
         }
+        List<String> otherJdks = new ArrayList<>();
+        results.jvms.forEach((server, jvm) -> {
+            if (!jvm.version().startsWith(System.getProperty("java.version"))) {
+                otherJdks.add(server + " (" + jvm.version() + ")");
+            }
+        });
+        if (!otherJdks.isEmpty()) {
+            md.append("\nNot on this run's JDK (").append(System.getProperty("java.version")).append("): ")
+                    .append(String.join(", ", otherJdks)).append(". Compare it with the others knowing that, or run the"
+                            + " whole benchmark on its JDK (`JAVA_HOME=... ./lesson bench`).\n");
+        }
     }
 
     private static void howToRead(StringBuilder md) {
@@ -195,7 +206,8 @@ final class Report {
         Map<String, Summary> active = summaries.getOrDefault("c10k", Map.of());
         List<String> servers = new ArrayList<>(idle.keySet());
         active.keySet().stream().filter(server -> !servers.contains(server)).forEach(servers::add);
-        md.append("\n## Memory per connection: idle, and active (c10k, 10,000 echoing once a second)\n\n");
+        md.append("\n## Memory per connection: idle").append(active.isEmpty() ? "" : ", and active (c10k: 10,000 echoing once a"
+                + " second)").append("\n\n");
         md.append("After minus before, per connection the server holds. Heap: live bytes after a full GC (`jcmd PID"
                 + " GC.class_histogram`); RSS: the process's resident memory (heap included, as far as touched);"
                 + " kernel: TCP buffer pages (`/proc/net/sockstat`, `mem`) and unreclaimable slab (`/proc/meminfo`,"
