@@ -358,7 +358,7 @@ public final class BenchRunner {
                 result.p999Micros(), result.maxMicros(), result.errors(), result.unanswered(),
                 messages == 0 ? Double.NaN : serverCpu * 1e6 / messages, serverCpu / seconds / server.cores(),
                 messages == 0 ? Double.NaN : result.generatorCpuSeconds() * 1e6 / messages,
-                result.generatorCpuSeconds() / seconds / options.generatorThreads(),
+                result.generatorCpuSeconds() / seconds / options.generatorThreads(), options.generatorThreads(),
                 probe.connectionsAtEnd, probe.rssAtEnd,
                 memory ? after.heapBytes() : -1,
                 memory ? perConnection(before.heapBytes(), after.heapBytes(), held) : Double.NaN,
@@ -370,7 +370,7 @@ public final class BenchRunner {
     private static Row idleRow(Server server, Scenario idle, int round, int held, Memory before, Memory after) {
         return new Row(server.name(), server.lesson(), idle.name(), "", Mode.IDLE.label(), round, idle.connections(), 0, 0,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                idle.connections() - held, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                idle.connections() - held, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1,
                 after.connections(), after.rssBytes(), after.heapBytes(),
                 perConnection(before.heapBytes(), after.heapBytes(), held),
                 perConnection(before.rssBytes(), after.rssBytes(), held),

@@ -42,7 +42,7 @@ final class GeneratorLoop {
      * Closer than this to the next scheduled send, the loop polls instead of sleeping in select:
      * select's timeout counts whole milliseconds, far coarser than the gaps it must keep.
      */
-    private static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     /** The run's clock: warm-up from {@code start}, measured from {@code measureStart} to {@code measureEnd}. */

@@ -134,7 +134,9 @@ final class Report {
                 sends, so its CPU is not a cost there.
                 - **†**: closed loop, the server's core was below 0.95 busy: it did not set the pace (the round trip or \
                 the generator did), so msgs/s does not rank it; compare server µs/msg. **‡**: and the generator's \
-                core was saturated: the generator was the limit.
+                core was saturated: the generator was the limit. **§**: open loop, the generator, which polls \
+                between sends, had less than 0.9 of its core: something else took the CPU, and the row's latency \
+                includes the generator's own lateness.
                 - **errors**: connections lost (refused, closed by the server, a wrong byte, or silent at the drain \
                 deadline); **unanswered**: frames with no reply by then.
                 """);
@@ -149,8 +151,8 @@ final class Report {
                     + " server core | errors | unanswered | held by server |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Summary s : byServer.values()) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |%n",
-                        s.server(), num(s.mean(Row::offeredPerSecond)), num(s.mean(Row::msgsPerSecond)),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s%s | %s | %s | %s | %s | %s | %s | %d | %d | %s |%n",
+                        s.server(), num(s.mean(Row::offeredPerSecond)), num(s.mean(Row::msgsPerSecond)), mark(s),
                         num(s.percentile(50)), num(s.percentile(99)), num(s.percentile(99.9)), num(s.maxMicros()),
                         dec(s.mean(Row::serverCpuMicrosPerMessage)), dec(s.mean(Row::serverCoreUse)), s.errors(),
                         s.unanswered(), num(s.min(row -> row.serverConnections()))));
@@ -278,8 +280,8 @@ final class Report {
             md.append("| ").append(server).append(" |");
             for (Scenario point : points) {
                 Summary s = summaries.getOrDefault(point.key(), Map.of()).get(server);
-                md.append(s == null ? " – |" : String.format(Locale.ROOT, " %s / %s / %s (%s%s) |", num(s.percentile(50)),
-                        num(s.percentile(99)), num(s.percentile(99.9)), num(s.mean(Row::msgsPerSecond)),
+                md.append(s == null ? " – |" : String.format(Locale.ROOT, " %s / %s / %s (%s%s%s) |", num(s.percentile(50)),
+                        num(s.percentile(99)), num(s.percentile(99.9)), num(s.mean(Row::msgsPerSecond)), mark(s),
                         s.errors() + s.unanswered() > 0 ? "; " + s.errors() + " errors, " + s.unanswered() + " unanswered" : ""));
             }
             md.append('\n');
@@ -485,7 +487,7 @@ final class Report {
     }
 
     private static String mark(Summary s) {
-        return s.generatorBound() ? " ‡" : s.unsaturated() ? " †" : "";
+        return s.generatorStarved() ? " §" : s.generatorBound() ? " ‡" : s.unsaturated() ? " †" : "";
     }
 
     private static String mem(Summary s, ToDoubleFunction<Row> field) {

@@ -14,7 +14,7 @@ record Row(String server, int lesson, String scenario, String point, String mode
            int depth, int payloadBytes, double offeredPerSecond, double msgsPerSecond, double megabytesPerSecond,
            double p50Micros, double p99Micros, double p999Micros, double maxMicros, long errors, long unanswered,
            double serverCpuMicrosPerMessage, double serverCoreUse, double generatorCpuMicrosPerMessage,
-           double generatorCoreUse, int serverConnections, long serverRssBytes, long serverHeapBytes,
+           double generatorCoreUse, int generatorThreads, int serverConnections, long serverRssBytes, long serverHeapBytes,
            double heapBytesPerConnection, double rssBytesPerConnection, double kernelTcpBytesPerConnection,
            double kernelSlabBytesPerConnection, double seconds) {
     /** A server that used less of its cores than this did not set the pace: something else did. */
@@ -22,7 +22,7 @@ record Row(String server, int lesson, String scenario, String point, String mode
 
     static final String CSV_HEADER = "server,lesson,scenario,point,mode,round,connections,depth,payload_bytes,"
             + "offered_msgs_per_s,msgs_per_s,mb_per_s,p50_us,p99_us,p999_us,max_us,errors,unanswered,"
-            + "server_cpu_us_per_msg,server_core_use,server_saturated,gen_cpu_us_per_msg,gen_core_use,"
+            + "server_cpu_us_per_msg,server_core_use,server_saturated,gen_cpu_us_per_msg,gen_core_use,gen_threads,"
             + "server_connections,server_rss_bytes,server_heap_bytes,heap_bytes_per_conn,rss_bytes_per_conn,"
             + "kernel_tcp_bytes_per_conn,kernel_slab_bytes_per_conn,seconds";
 
@@ -41,7 +41,7 @@ record Row(String server, int lesson, String scenario, String point, String mode
                 number(p50Micros, 1), number(p99Micros, 1), number(p999Micros, 1), number(maxMicros, 1),
                 String.valueOf(errors), String.valueOf(unanswered), number(serverCpuMicrosPerMessage, 3),
                 number(serverCoreUse, 3), saturated(), number(generatorCpuMicrosPerMessage, 3),
-                number(generatorCoreUse, 3), count(serverConnections), count(serverRssBytes), count(serverHeapBytes),
+                number(generatorCoreUse, 3), String.valueOf(generatorThreads), count(serverConnections), count(serverRssBytes), count(serverHeapBytes),
                 number(heapBytesPerConnection, 0), number(rssBytesPerConnection, 0),
                 number(kernelTcpBytesPerConnection, 0), number(kernelSlabBytesPerConnection, 0), number(seconds, 3));
     }

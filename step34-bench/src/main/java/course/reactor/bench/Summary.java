@@ -12,6 +12,9 @@ import org.HdrHistogram.Histogram;
  * and latency percentiles from the merged histogram (never a mean of percentiles).
  */
 record Summary(String server, List<Row> runs, Histogram merged) {
+    /** An open-loop generator that is polling uses all of its cores; below this share it was kept waiting. */
+    static final double STARVED = 0.9;
+
     /** scenario key → server → summary, servers in the order they were measured. */
     static Map<String, Map<String, Summary>> of(Results results) {
         Map<String, Map<String, List<Row>>> grouped = new LinkedHashMap<>();
@@ -84,6 +87,19 @@ record Summary(String server, List<Row> runs, Histogram merged) {
     /** Closed loop: the server did not use its cores to the full in the mean round. */
     boolean unsaturated() {
         return mode().equals("closed") && mean(Row::serverCoreUse) < Row.SATURATED;
+    }
+
+    /**
+     * Open loop: the generator, which should have been polling all window long (its sends less than
+     * {@link GeneratorLoop#SPIN_NANOS} apart), had less than 90 % of its cores: something else on
+     * the machine took the CPU, and the latency of this row includes the generator's own lateness.
+     */
+    boolean generatorStarved() {
+        if (!mode().equals("open")) {
+            return false;
+        }
+        double sendsPerSecondPerCore = mean(Row::offeredPerSecond) / Math.max(1, runs.get(0).generatorThreads());
+        return sendsPerSecondPerCore * GeneratorLoop.SPIN_NANOS / 1e9 > 1 && mean(Row::generatorCoreUse) < STARVED;
     }
 
     /** Closed loop: the generator's cores were full while the server's were not: the generator set the pace. */

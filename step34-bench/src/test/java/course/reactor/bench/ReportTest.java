@@ -73,8 +73,9 @@ class ReportTest {
                 for (int i = 0; i < 100; i++) {
                     latencies.recordValue((percent == 90 ? 800 : 60) * MICROSECOND);
                 }
+                // netty-nio's generator got half its core: its latencies include the generator's lateness.
                 results.add(row(server, server.equals("final") ? 34 : 0, "load", percent + "%", "open", 1,
-                        percent * 1_000.0, 0.4, 1.0), latencies);
+                        percent * 1_000.0, 0.4, server.equals("final") ? 1.0 : 0.5), latencies);
             }
         }
         BenchOptions options = BenchOptions.parse(new String[] {"--steps", "01,34", "--scenarios", "pp,load",
@@ -85,7 +86,8 @@ class ReportTest {
         String report = Files.readString(out.resolve("report.md"));
         assertThat(report).contains("100 % = 100,000 msgs/s, the mean pp rate of final")
                 .contains("| server | 50% = 50,000/s | 90% = 90,000/s |")
-                .contains("| final | 60 / 60 / 60 (50,000) | 800 / 800 / 800 (90,000) |");
+                .contains("| final | 60 / 60 / 60 (50,000) | 800 / 800 / 800 (90,000) |")
+                .contains("| netty-nio | 60 / 60 / 60 (50,000 §) |");
         for (String chart : List.of("load-p50.png", "load-p99.png", "load-p999.png", "percentiles-load-50.png")) {
             assertThat(out.resolve(chart)).isNotEmptyFile();
         }
@@ -124,13 +126,13 @@ class ReportTest {
     static Row row(String server, int lesson, String scenario, String point, String mode, int round, double msgs,
                    double serverCore, double generatorCore) {
         return new Row(server, lesson, scenario, point, mode, round, 50, 1, 64, mode.equals("open") ? msgs : Double.NaN,
-                msgs, msgs * 68 / 1e6, 50, 90, 120, 200, 0, 0, 7, serverCore, 5, generatorCore, 50, 100_000_000, -1,
+                msgs, msgs * 68 / 1e6, 50, 90, 120, 200, 0, 0, 7, serverCore, 5, generatorCore, 1, 50, 100_000_000, -1,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, 3);
     }
 
     private static Row idle(String server, int lesson, double heap, double rss) {
         return new Row(server, lesson, "idle", "", "idle", 1, 10_000, 0, 0, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1,
                 10_000, 90_000_000, Double.isNaN(heap) ? -1 : 30_000_000, heap, rss, 0, 2_100, Double.NaN);
     }
 }
