@@ -75,7 +75,8 @@ final class Report {
         md.append(String.format(Locale.ROOT, "- Scenarios: %d round(s), interleaved across servers, each run on a fresh"
                         + " server process: %s s warm-up, %s s measured. Sweeps: %d round(s), one server process per"
                         + " server, %s s warm-up, then per point %s s settling and %s s measured. After every window,"
-                        + " replies may come for %s s more (the drain); what is still owed then is unanswered.%n",
+                        + " replies may come for %s s more (the drain); what is still owed then is unanswered. Memory"
+                        + " (idle, and c10k's active figures) is measured in round 1 only.%n",
                 options.rounds(), secs(options.warmup()), secs(options.duration()), options.sweepRounds(),
                 secs(options.sweepWarmup()), secs(options.sweepSettle()), secs(options.sweepDuration()),
                 secs(options.drain())));
