@@ -216,7 +216,7 @@ final class Report {
                 + " kernel: TCP buffer pages (`/proc/net/sockstat`, `mem`) and unreclaimable slab (`/proc/meminfo`,"
                 + " socket structures), both system-wide and for *both* ends of each loopback connection. Active"
                 + " figures are taken under load, after the measured window.\n\n");
-        md.append("| server | held (server sockets) | heap B idle | heap B active | RSS B idle | RSS B active |"
+        md.append("| server | connections the server holds | heap B idle | heap B active | RSS B idle | RSS B active |"
                 + " kernel TCP buffers B idle | active | kernel slab B idle | active |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String server : servers) {
