@@ -60,17 +60,18 @@ final class Proc {
         } catch (IOException | UncheckedIOException e) {
             return 0; // the process is gone
         }
-        int connections = 0;
+        // A set: the kernel writes these tables while sockets come and go, and a line can appear twice.
+        Set<String> connections = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try (Stream<String> lines = Files.lines(Path.of(table))) {
-                connections += (int) lines.skip(1).map(line -> line.trim().split("\\s+"))
+                lines.skip(1).map(line -> line.trim().split("\\s+"))
                         .filter(fields -> fields.length > 9 && !fields[3].equals(TCP_LISTEN) && inodes.contains(fields[9]))
-                        .count();
+                        .forEach(fields -> connections.add(fields[9]));
             } catch (IOException | UncheckedIOException e) {
                 // no such table (no IPv6): nothing to count there
             }
         }
-        return connections;
+        return connections.size();
     }
 
     /** The state column of /proc/net/tcp for a listening socket. */
