@@ -17,16 +17,21 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The peer the course measures itself against: the echo server a Java developer would write with
  * Netty 4.2 for the same protocol. One event loop accepts, one serves (like our server with
- * {@code --io-threads 1 --workers 0}); frames are cut by {@link LengthFieldBasedFrameDecoder} and
- * written back whole, header included; replies are flushed once per read round, Netty's idiom.
+ * {@code --io-threads 1 --workers 0}); frames are cut by {@link LengthFieldBasedFrameDecoder}
+ * and written back whole, header included; replies are flushed once per read round, Netty's
+ * idiom. The transport is the JDK's NIO, Netty's own epoll binding, or io_uring (the runner
+ * checks {@code IoUring.isAvailable()} before it starts that one).
  *
- * <p>usage: NettyEchoServer HOST PORT nio|epoll
+ * <p>usage: NettyEchoServer HOST PORT nio|epoll|uring
  */
 public final class NettyEchoServer {
     private static final int MAX_FRAME = 1 << 20;
@@ -35,13 +40,20 @@ public final class NettyEchoServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 3 || !(args[2].equals("nio") || args[2].equals("epoll"))) {
-            System.err.println("usage: NettyEchoServer HOST PORT nio|epoll");
+        if (args.length != 3 || !List.of("nio", "epoll", "uring").contains(args[2])) {
+            System.err.println("usage: NettyEchoServer HOST PORT nio|epoll|uring");
             System.exit(2);
         }
-        boolean epoll = args[2].equals("epoll");
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        IoHandlerFactory io = switch (args[2]) {
+            case "epoll" -> EpollIoHandler.newFactory();
+            case "uring" -> IoUringIoHandler.newFactory();
+            default -> NioIoHandler.newFactory();
+        };
+        Class<? extends ServerChannel> channelType = switch (args[2]) {
+            case "epoll" -> EpollServerSocketChannel.class;
+            case "uring" -> IoUringServerSocketChannel.class;
+            default -> NioServerSocketChannel.class;
+        };
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup worker = new MultiThreadIoEventLoopGroup(1, io);
         try {
