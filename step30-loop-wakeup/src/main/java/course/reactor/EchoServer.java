@@ -42,6 +42,9 @@ final class EchoServer {
         server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
         this.work = work;
         this.workers = workerThreads == 0 ? null : new ThreadPool("worker", workerThreads);
+        if (workers != null) {
+            server.setReleaseCallback(workers::stop); // the workers finish before the loops' things are closed
+        }
     }
 
     /**

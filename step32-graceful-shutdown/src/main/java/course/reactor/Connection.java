@@ -214,7 +214,9 @@ final class Connection {
         if (loop.isInLoopThread()) {
             sendInLoop(message); // the common case, with no task and no allocation
         } else {
-            loop.queueInLoop(() -> sendInLoop(message));
+            if (!loop.queueInLoop(() -> sendInLoop(message))) {
+                lateSends.incrementAndGet(); // the loop has stopped: a late send too
+            }
         }
     }
 
@@ -253,7 +255,9 @@ final class Connection {
         if (loop.isInLoopThread()) {
             sendRepliesInLoop(replies, requestBytes);
         } else {
-            loop.queueInLoop(() -> sendRepliesInLoop(replies, requestBytes));
+            if (!loop.queueInLoop(() -> sendRepliesInLoop(replies, requestBytes))) {
+                lateSends.addAndGet(replies.size()); // the loop has stopped: late sends too
+            }
         }
     }
 
@@ -451,7 +455,9 @@ final class Connection {
     void close() {
         if (!closed) {
             closed = true;
-            channel.remove(); // first: from now on no event of ours reaches a callback
+            if (!loop.isTerminated()) { // a stopped loop's selector goes with it, registrations and all
+                channel.remove(); // first: from now on no event of ours reaches a callback
+            }
             socket.close();
         }
     }

@@ -39,8 +39,14 @@ final class EventLoop implements AutoCloseable {
     private final LongSupplier clock;
     /** Loop thread only. */
     private final TimerQueue timers = new TimerQueue();
-    /** The thread running this loop; null while none does, and then its holder may use it. */
-    private volatile Thread thread;
+    /**
+     * The thread this loop belongs to: the one that made it, until a thread runs it; then that
+     * one. Null once run() has returned: then no thread may touch what the loop owns, and only
+     * close() cleans up, on the thread that waited for run() to return.
+     */
+    private volatile Thread thread = Thread.currentThread();
+    /** Set when run() returns: from then on no task is taken, and a late one is counted and dropped. */
+    private volatile boolean terminated;
     private final CountDownLatch running = new CountDownLatch(1);
     /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
     private volatile boolean stopped;
@@ -58,6 +64,8 @@ final class EventLoop implements AutoCloseable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Wakeups actually sent, for tests and monitoring. */
     private final AtomicLong wakeups = new AtomicLong();
+    /** Tasks that came too late to run: refused after run() returned, or still queued at close(). */
+    private final AtomicLong droppedTasks = new AtomicLong();
 
     EventLoop() throws IOException {
         this(System::nanoTime);
@@ -86,7 +94,8 @@ final class EventLoop implements AutoCloseable {
                 timers.runExpired(now());
             }
         } finally {
-            thread = null; // nobody runs the loop now: its holder may close what it owns
+            terminated = true; // first: a task handed over from now on is refused
+            thread = null;
         }
     }
 
@@ -147,10 +156,14 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** True on the loop's own thread, or on any thread while no thread runs the loop. */
+    /** True on the thread the loop belongs to; on no thread once it has stopped. */
     boolean isInLoopThread() {
-        Thread owner = thread;
-        return owner == null || owner == Thread.currentThread();
+        return thread == Thread.currentThread();
+    }
+
+    /** True once run() has returned: the loop runs nothing any more. */
+    boolean isTerminated() {
+        return terminated;
     }
 
     /** Runs the task now if we are the loop's thread, else hands it to the loop. */
@@ -164,13 +177,19 @@ final class EventLoop implements AutoCloseable {
 
     /**
      * Hands the task to the loop, to run after the events of its current or next round. The
-     * loop's own thread needs no wakeup: it runs its tasks before it selects again.
+     * loop's own thread needs no wakeup: it runs its tasks before it selects again. Once the
+     * loop has stopped, nothing runs any more: the task is refused (false) and counted.
      */
-    void queueInLoop(Runnable task) {
-        pendingTasks.add(task);
+    boolean queueInLoop(Runnable task) {
+        if (terminated) {
+            droppedTasks.incrementAndGet();
+            return false;
+        }
+        pendingTasks.add(task); // if run() ends now, close() counts it
         if (!isInLoopThread()) {
             wakeup();
         }
+        return true;
     }
 
     /** The Java form of the course's eventfd write: Selector.wakeup, but only if none is pending. */
@@ -184,9 +203,17 @@ final class EventLoop implements AutoCloseable {
     private void runPendingTasks() {
         // Cleared before draining: a task queued from now on needs, and gets, a new wakeup.
         wakeupPending.set(false);
-        for (Runnable task = pendingTasks.poll(); task != null; task = pendingTasks.poll()) {
-            runGuarded(task, "task");
+        // Only the tasks already there: threads that keep handing work over must not keep the
+        // loop from its sockets (or from seeing stop()). The rest wait one round, and their
+        // wakeup is on its way.
+        for (int due = pendingTasks.size(); due > 0; due--) {
+            runGuarded(pendingTasks.poll(), "task");
         }
+    }
+
+    /** How many tasks came too late to run, e.g. a worker's reply after the server stopped. */
+    long droppedTasks() {
+        return droppedTasks.get();
     }
 
     /** How many wakeups other threads have sent this loop. */
@@ -246,12 +273,19 @@ final class EventLoop implements AutoCloseable {
     private String notInLoopThread(String method) {
         Thread owner = thread;
         return method + " called on thread " + Thread.currentThread().getName() + "; this loop belongs to thread "
-                + (owner == null ? "(none)" : owner.getName()) + ": hand the work over with runInLoop";
+                + (owner == null ? "(none: it has stopped)" : owner.getName()) + ": hand the work over with runInLoop";
     }
 
-    /** Closes the Epoll; call it once run() has returned. */
+    /**
+     * Closes the Epoll, and drops (counting them) the tasks still queued: call it once run() has
+     * returned, or when it never ran.
+     */
     @Override
     public void close() throws IOException {
+        terminated = true;
+        for (Runnable task = pendingTasks.poll(); task != null; task = pendingTasks.poll()) {
+            droppedTasks.incrementAndGet();
+        }
         epoll.close();
     }
 }

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /** The listening side of a server: the listening Socket and its Channel, registered in a loop. */
 final class Acceptor implements AutoCloseable {
-    /** How long to stop asking for new clients when there is no descriptor to refuse them with. */
+    /** How long to stop asking for new clients when there is no descriptor to refuse them with, or accept keeps failing. */
     static final long PAUSE_MILLIS = 100;
 
     private final EventLoop loop;
@@ -21,17 +21,23 @@ final class Acceptor implements AutoCloseable {
      * when another thread took the descriptor while we had given it back.
      */
     private DatagramChannel spare;
-    /** True from the first EMFILE until an accept succeeds again: one log line per episode. */
+    /** True from the first refusal until an accept succeeds again: one log line per episode. */
     private boolean outOfDescriptors;
     private long refusedThisEpisode;
     /** True while OP_ACCEPT is off because there was no spare to refuse a client with. */
     private boolean paused;
+    /** True from an accept that failed even with the spare given back until one succeeds: logged once. */
+    private boolean failing;
 
     /** Listens at once (port 0 picks a free port) and asks the loop for incoming connections. */
     Acceptor(EventLoop loop, InetAddress address) throws IOException {
         this.loop = loop;
         socket = Socket.listen(address);
         try {
+            // Close one channel now: the JDK loads what closing needs the first time, and that
+            // takes a descriptor. Left to the first refusal, with none free, the loading fails
+            // and takes the loop with it.
+            DatagramChannel.open().close();
             spare = DatagramChannel.open();
             channel = new Channel(loop, socket);
             channel.setReadCallback(this::handleRead); // the Channel calls us back
@@ -58,6 +64,7 @@ final class Acceptor implements AutoCloseable {
         try {
             // Accept every waiting connection, not just one: one wakeup, many clients.
             for (Socket client = socket.accept(); client != null; client = socket.accept()) {
+                failing = false;
                 if (outOfDescriptors) {
                     outOfDescriptors = false;
                     System.err.println("accepting again after refusing " + refusedThisEpisode + " clients");
@@ -70,34 +77,35 @@ final class Acceptor implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            if (isOutOfDescriptors(e)) {
-                refuseOneClient();
-            } else {
-                System.err.println("accept failed: " + e.getMessage());
-            }
+            // Most likely no descriptor for the client (EMFILE for this process, ENFILE for the
+            // system). NIO says which only in the message, in the words of the locale: so try
+            // the one thing that helps then, and see whether it does.
+            refuseOneClient(e);
         }
     }
 
-    private static boolean isOutOfDescriptors(IOException e) {
-        // EMFILE (this process) or ENFILE (the whole system); NIO only tells us in the message.
-        return e.getMessage() != null && e.getMessage().contains("Too many open files");
-    }
-
-    /** Frees the spare descriptor, accepts the waiting client with it, closes the client, takes the spare back. */
-    private void refuseOneClient() {
-        beginEpisode();
+    /**
+     * Frees the spare descriptor, accepts the waiting client with it, closes the client, takes
+     * the spare back. If even that accept fails, the error was not (only) about descriptors:
+     * pause for a while instead of failing again at every select.
+     */
+    private void refuseOneClient(IOException first) {
         closeSpare();
-        // Between closing the spare and accepting, any thread may open a file and take the
-        // descriptor (the JVM's own threads do, now and then): then accept fails, the spare
-        // cannot be had back, and handleRead() pauses until it can.
         try {
             Socket client = socket.accept();
             if (client != null) {
+                beginEpisode();
                 client.close(); // the client sees its connection closed at once instead of hanging
                 refusedThisEpisode++;
             }
         } catch (IOException e) {
-            // Someone else took the freed descriptor; the next event tries again.
+            // Something else is wrong, or some thread took the freed descriptor (the JVM's own
+            // do, now and then): either way, the next try comes after a pause.
+            if (!failing) {
+                failing = true;
+                System.err.println("accept failed: " + first.getMessage() + "; trying again every " + PAUSE_MILLIS + " ms");
+            }
+            pauseAccepting();
         } finally {
             spare = openSpare();
         }

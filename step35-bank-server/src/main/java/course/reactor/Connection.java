@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +13,12 @@ import java.util.function.Consumer;
  * here runs on the loop's thread; other threads (workers) hand their sends over to it.
  */
 final class Connection {
+    /**
+     * Late sends are counted on the loop's thread while it runs, and by the sender once it has
+     * stopped: an atomic add on the field itself, with no AtomicLong object per connection.
+     */
+    private static final AtomicLongFieldUpdater<Connection> LATE_SENDS =
+            AtomicLongFieldUpdater.newUpdater(Connection.class, "lateSends");
     /** Reads a shutdown takes from each connection: up to 1 MiB with the loop's 64 KiB buffer. */
     private static final int SHUTDOWN_READS = 16;
 
@@ -64,7 +71,7 @@ final class Connection {
     /** When bytes last went in or out, in nanoseconds of the loop's clock (a Timestamp, unboxed: it changes on every read). */
     private volatile long lastActivityNanos;
     /** Replies that arrived after the connection had closed, e.g. from a slow worker. */
-    private volatile long lateSends; // only the loop's thread counts (lesson 30): no atomic needed
+    private volatile long lateSends; // counted with LATE_SENDS: an updater, not an AtomicLong per connection
     /** Whatever the business keeps per connection (muduo's context); only the IO thread sets it. */
     private Object context;
 
@@ -165,6 +172,10 @@ final class Connection {
         return new Timestamp(lastActivityNanos);
     }
 
+    private void countLateSends(int sends) {
+        LATE_SENDS.addAndGet(this, sends);
+    }
+
     /** How many sends came after the connection had closed and were dropped. */
     long lateSends() {
         return lateSends;
@@ -218,13 +229,15 @@ final class Connection {
         if (loop.isInLoopThread()) {
             sendInLoop(message); // the common case, with no task and no allocation
         } else {
-            loop.queueInLoop(() -> sendInLoop(message));
+            if (!loop.queueInLoop(() -> sendInLoop(message))) {
+                countLateSends(1); // the loop has stopped: a late send too
+            }
         }
     }
 
     private void sendInLoop(byte[] message) {
         if (closed) {
-            lateSends++; // volatile read-modify-write, safe with a single writer
+            countLateSends(1);
             return;
         }
         outputBuffer.appendMessage(message);
@@ -257,13 +270,15 @@ final class Connection {
         if (loop.isInLoopThread()) {
             sendRepliesInLoop(replies, requestBytes);
         } else {
-            loop.queueInLoop(() -> sendRepliesInLoop(replies, requestBytes));
+            if (!loop.queueInLoop(() -> sendRepliesInLoop(replies, requestBytes))) {
+                countLateSends(replies.size()); // the loop has stopped: late sends too
+            }
         }
     }
 
     private void sendRepliesInLoop(List<byte[]> replies, int requestBytes) {
         if (closed) {
-            lateSends += replies.size(); // one writer: the loop thread
+            countLateSends(replies.size());
             return;
         }
         bytesInWork -= requestBytes;
@@ -505,7 +520,9 @@ final class Connection {
     void close() {
         if (!closed) {
             closed = true;
-            channel.remove(); // first: from now on no event of ours reaches a callback
+            if (!loop.isTerminated()) { // a stopped loop's selector goes with it, registrations and all
+                channel.remove(); // first: from now on no event of ours reaches a callback
+            }
             socket.close();
         }
     }

@@ -44,6 +44,8 @@ final class TcpServer {
     /** Main loop thread only: where the next connection goes. */
     private int nextIoLoop;
     private Connection.MessageCallback messageCallback = (connection, message) -> { };
+    /** What the business stops once the loops have stopped, before the server closes what it owns. */
+    private Runnable releaseCallback = () -> { };
     private Consumer<Connection> readCompleteCallback = connection -> { };
     private Consumer<Connection> endOfStreamCallback = Connection::closeWhenFlushed;
     private Consumer<Connection> highWaterMarkCallback = connection -> { };
@@ -149,6 +151,14 @@ final class TcpServer {
 
     void setReadCompleteCallback(Consumer<Connection> readCompleteCallback) {
         this.readCompleteCallback = readCompleteCallback;
+    }
+
+    /**
+     * Runs once every loop has stopped and before connections and loops are closed: the place to
+     * stop workers, whose late sends are then refused and counted rather than racing the close.
+     */
+    void setReleaseCallback(Runnable releaseCallback) {
+        this.releaseCallback = releaseCallback;
     }
 
     void setEndOfStreamCallback(Consumer<Connection> endOfStreamCallback) {
@@ -372,6 +382,7 @@ final class TcpServer {
         for (Thread thread : ioThreads) {
             joinUninterruptibly(thread);
         }
+        releaseCallback.run(); // no loop runs now: the business stops what may still send, e.g. its workers
         for (Connection connection : connections) {
             connection.close();
         }

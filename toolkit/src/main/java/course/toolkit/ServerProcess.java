@@ -71,14 +71,28 @@ public final class ServerProcess implements AutoCloseable {
      * runs {@code ulimit -n} and then becomes the JVM, so the limit holds for the server only.
      */
     public static ServerProcess startMainWithDescriptorLimit(Class<?> mainClass, int maxDescriptors, String... options) {
-        List<String> java = startMainCommand(mainClass);
+        return start(underDescriptorLimit(startMainCommand(mainClass), maxDescriptors), options);
+    }
+
+    /** A shell runs {@code ulimit -n} and then becomes the JVM, so the limit holds for the server only. */
+    private static List<String> underDescriptorLimit(List<String> java, int maxDescriptors) {
         StringBuilder script = new StringBuilder("ulimit -n " + maxDescriptors + " && exec");
         for (String word : java) {
             script.append(" '").append(word.replace("'", "'\\''")).append('\'');
         }
         script.append(" \"$@\"");
-        List<String> command = new ArrayList<>(List.of("bash", "-c", script.toString(), "server"));
-        return start(command, options);
+        return new ArrayList<>(List.of("bash", "-c", script.toString(), "server"));
+    }
+
+    /**
+     * Like {@link #startJar}, but under a limit of {@code maxDescriptors} open files, in a JVM of
+     * its own: nothing the test's JVM has loaded or opened helps the server.
+     */
+    public static ServerProcess startJarWithDescriptorLimit(Path jar, int maxDescriptors, String... options) {
+        List<String> java = javaCommand();
+        java.add("-jar");
+        java.add(jar.toString());
+        return start(underDescriptorLimit(java, maxDescriptors), options);
     }
 
     /** Starts {@code java -jar jar 127.0.0.1 0 options...}. */

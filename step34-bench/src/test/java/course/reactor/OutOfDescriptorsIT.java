@@ -1,0 +1,64 @@
+package course.reactor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.toolkit.Await;
+import course.toolkit.ServerProcess;
+import course.toolkit.TestClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged server, in a fresh JVM with few descriptors, meets a burst of clients: the very
+ * first thing it ever closes is the spare, to refuse one. That must work too.
+ */
+class OutOfDescriptorsIT {
+    private static final Path JAR = Path.of(System.getProperty("server.jar"));
+    private static final byte[] HELLO = "hello".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void aFreshServerWhoseFirstCloseIsARefusalKeepsServing() throws Exception {
+        List<TestClient> clients = new ArrayList<>();
+        try (ServerProcess server = ServerProcess.startJarWithDescriptorLimit(JAR, 200)) {
+            try {
+                for (int i = 0; i < 400; i++) { // connect them all first: nothing closes before the refusals
+                    clients.add(TestClient.connect(server.host(), server.port(), Duration.ofSeconds(5)));
+                }
+                Await.until("the server to refuse", () -> server.stderr().contains("out of file descriptors"));
+                assertThat(server.isAlive()).as("the first refusal did not end the server").isTrue();
+                for (TestClient client : clients.subList(0, 50)) {
+                    client.close();
+                }
+                try {
+                    Await.until("a new client to be served once old ones have gone", () -> {
+                        try (TestClient fresh = TestClient.connect(server.host(), server.port(), Duration.ofSeconds(5))) {
+                            return answers(fresh);
+                        }
+                    });
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; the server's log:\n" + server.stderr(), e);
+                }
+                assertThat(server.stderr()).doesNotContain("Exception").doesNotContain("Error");
+            } finally {
+                for (TestClient client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    /** True if the server echoes a message; false if it closed the connection instead. */
+    private static boolean answers(TestClient client) {
+        try {
+            return Arrays.equals(client.echoFrame(HELLO), HELLO);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
