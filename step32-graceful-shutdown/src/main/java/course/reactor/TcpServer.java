@@ -226,8 +226,11 @@ final class TcpServer {
         try {
             loop.run();
         } finally {
-            release();
-            terminated.complete(null);
+            try {
+                release();
+            } finally {
+                terminated.complete(null); // whatever release() met: close() must not wait for ever
+            }
         }
     }
 

@@ -17,12 +17,9 @@ public final class Main {
 
         System.out.println("listening on " + server.address());
 
-        SignalShutdown shutdown = SignalShutdown.install(server::close);
+        SignalShutdown shutdown = SignalShutdown.install(server::close, Duration.ofSeconds(options.shutdownTimeoutSeconds()));
         try {
-            server.start(); // returns once close() has run: the hook's exit decides the status
-        } catch (IOException | RuntimeException e) {
-            shutdown.mainFailed();
-            throw e;
+            server.start(); // returns once close() has run: the signal's handler then exits 0
         } finally {
             shutdown.mainDone();
         }

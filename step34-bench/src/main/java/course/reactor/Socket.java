@@ -85,6 +85,11 @@ final class Socket implements AutoCloseable {
         return address;
     }
 
+    /** Sends FIN: the peer reads to the end of what we wrote, then end of stream. We may still read. */
+    void shutdownOutput() throws IOException {
+        ((SocketChannel) channel).shutdownOutput();
+    }
+
     /** Closes the descriptor; a selector watching it forgets it at its next select. */
     @Override
     public void close() {

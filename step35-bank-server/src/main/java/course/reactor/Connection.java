@@ -3,6 +3,7 @@ package course.reactor;
 import java.io.IOException;
 import java.util.List;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
@@ -19,6 +20,8 @@ final class Connection {
      */
     private static final AtomicLongFieldUpdater<Connection> LATE_SENDS =
             AtomicLongFieldUpdater.newUpdater(Connection.class, "lateSends");
+    /** How long, after our FIN in a shutdown, we wait for the peer's FIN before we close anyway. */
+    static final Duration LINGER = Duration.ofSeconds(2);
     /** Reads a shutdown takes from each connection: up to 1 MiB with the loop's 64 KiB buffer. */
     private static final int SHUTDOWN_READS = 16;
 
@@ -64,6 +67,13 @@ final class Connection {
     private int bytesInWork;
     /** The most bytes ever held for this client; volatile so that tests and monitoring can read it. */
     private volatile int peakHeldBytes;
+    /**
+     * Set by finishReading (a shutdown): from then on nothing resumes serving this peer's
+     * requests, and closing waits for the peer's own FIN. Loop thread only.
+     */
+    private boolean readingFinished;
+    /** After our FIN in a shutdown: what the peer still sends is read and dropped until its FIN. */
+    private boolean discarding;
     /** Set once the owner has been told this connection is over: it is told only once. */
     private boolean ended;
     /** Set once the socket is closed: sends arriving after that are dropped and counted. */
@@ -207,6 +217,9 @@ final class Connection {
     }
 
     void startReading() {
+        if (readingFinished) {
+            return; // a shutdown has taken in the last requests: the low-water mark resumes nothing
+        }
         try {
             channel.enableReading();
         } catch (IOException | RuntimeException e) {
@@ -340,7 +353,7 @@ final class Connection {
         }
         writeCompleteCallback.accept(this);
         if (closeAfterFlush) {
-            end();
+            endAfterLastReply();
         }
     }
 
@@ -353,6 +366,10 @@ final class Connection {
      * loop and drive one event by hand.
      */
     void handleRead() {
+        if (discarding) {
+            discardInput();
+            return;
+        }
         if (!isReading()) {
             return; // a callback has just asked us to stop reading
         }
@@ -459,10 +476,46 @@ final class Connection {
 
     private void closeWhenFlushedInLoop() {
         if (outputBuffer.readableBytes() == 0) {
-            end();
+            endAfterLastReply();
             return;
         }
         closeAfterFlush = true; // flush() closes when the buffer drains
+    }
+
+    /**
+     * Every reply is out. Normally that is the end. In a shutdown the peer may still be sending,
+     * and closing a socket with unread bytes sends RST, which can destroy replies the peer has
+     * not read yet: so send FIN instead, read and drop what comes until the peer's own FIN, and
+     * close then (or when the shutdown's deadline abandons us).
+     */
+    private void endAfterLastReply() {
+        if (!readingFinished || ended) {
+            end();
+            return;
+        }
+        try {
+            socket.shutdownOutput();
+            discarding = true;
+            if (!channel.isReading()) {
+                channel.enableReading();
+            }
+            loop.runAfter(LINGER, this::end); // a peer that never closes does not hold us for long
+        } catch (IOException e) {
+            end(); // the peer has gone already
+        }
+    }
+
+    /** One read of what the peer sends after our FIN, dropped; its FIN ends the connection. */
+    private void discardInput() {
+        try {
+            ByteBuffer scratch = loop.readBuffer();
+            scratch.clear();
+            if (socket.read(scratch) == -1) {
+                end();
+            }
+        } catch (IOException e) {
+            end();
+        }
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
@@ -480,6 +533,7 @@ final class Connection {
      */
     void finishReading() {
         loop.runInLoop(() -> {
+            readingFinished = true;
             for (int i = 0; i < SHUTDOWN_READS && !ended && isReading(); i++) {
                 handleRead();
             }

@@ -39,16 +39,11 @@ public final class Main {
 
             System.out.println("listening on " + server.address());
 
-            shutdown = SignalShutdown.install(server::close);
-            try {
-                server.start(); // returns once close() has run: the hook's exit decides the status
-            } catch (IOException | RuntimeException e) {
-                shutdown.mainFailed();
-                throw e;
-            }
+            shutdown = SignalShutdown.install(server::close, Duration.ofSeconds(options.shutdownTimeoutSeconds()));
+            server.start(); // returns once close() has run: the signal's handler then exits 0
         } finally {
             if (shutdown != null) {
-                shutdown.mainDone(); // after the journal is closed: the hook's exit must not cut that short
+                shutdown.mainDone(); // after the journal is closed: the handler's exit must not cut that short
             }
         }
     }

@@ -49,6 +49,7 @@ class GracefulShutdownIT {
                         assertThat(clients.get(c).reply()).as("client %d, transfer %d", c, i).matches("OK \\d+");
                     }
                     assertThat(clients.get(c).raw().awaitEof()).as("client %d closed after its replies", c).isTrue();
+                    clients.get(c).close(); // as a client does at end of stream: the server waits for it
                 }
                 assertThat(server.awaitExit(Duration.ofSeconds(15))).as("exit status").isZero();
                 assertThat(server.stderr()).doesNotContain("shutdown timeout");
