@@ -29,7 +29,7 @@ final class EventLoop implements AutoCloseable {
     private static void handle(Channel channel) {
         try {
             channel.handleEvent();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: a failed assert, a stack overflow
             System.err.println("closing " + channel.socket() + ": callback failed: " + e);
             if (!channel.socket().isListening()) {
                 channel.socket().close(); // or the same event, still pending, fails again and again

@@ -59,14 +59,21 @@ class EventLoopTest {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient faulty = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient erring = TestClient.connect("127.0.0.1", listener.address().port());
              TestClient healthy = TestClient.connect("127.0.0.1", listener.address().port())) {
             Socket faultySocket = Await.value("the first connection", listener::accept);
-            Socket healthySocket = Await.value("the second connection", listener::accept);
+            Socket erringSocket = Await.value("the second connection", listener::accept);
+            Socket healthySocket = Await.value("the third connection", listener::accept);
             Channel broken = new Channel(loop, faultySocket);
             broken.setReadCallback(() -> {
                 throw new IllegalStateException("a bug in a callback (expected by the test)");
             });
             broken.enableReading();
+            Channel failing = new Channel(loop, erringSocket);
+            failing.setReadCallback(() -> {
+                throw new AssertionError("an Error in a callback (expected by the test)");
+            });
+            failing.enableReading();
             AtomicInteger served = new AtomicInteger();
             Channel working = new Channel(loop, healthySocket);
             working.setReadCallback(() -> {
@@ -79,6 +86,8 @@ class EventLoopTest {
             try (running) {
                 faulty.send(new byte[] {1});
                 assertThat(faulty.awaitEof()).as("the failing connection is closed").isTrue();
+                erring.send(new byte[] {3});
+                assertThat(erring.awaitEof()).as("the connection whose callback threw an Error is closed").isTrue();
                 healthy.send(new byte[] {2});
                 Await.until("the other connection to be served", () -> served.get() >= 1);
                 assertThat(running.isRunning()).as("the loop survived").isTrue();

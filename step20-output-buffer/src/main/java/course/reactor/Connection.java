@@ -75,7 +75,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -85,7 +85,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -122,7 +122,7 @@ final class Connection {
             } else if (n > 0) {
                 takeMessages(); // false if a protocol error closed the connection
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -164,7 +164,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }

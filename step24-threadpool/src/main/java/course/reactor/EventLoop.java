@@ -59,7 +59,7 @@ final class EventLoop implements AutoCloseable {
     private static void runGuarded(Runnable callback, String what) {
         try {
             callback.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             System.err.println(Thread.currentThread().getName() + ": " + what + " failed: " + e);
         }
     }
@@ -68,7 +68,7 @@ final class EventLoop implements AutoCloseable {
     private static void handle(Channel channel) {
         try {
             channel.handleEvent();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: a failed assert, a stack overflow
             System.err.println("closing " + channel.socket() + ": callback failed: " + e);
             if (!channel.socket().isListening()) {
                 channel.socket().close(); // or the same event, still pending, fails again and again

@@ -112,7 +112,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -125,7 +125,7 @@ final class Connection {
     void startReading() {
         try {
             channel.enableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -152,7 +152,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -162,7 +162,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -207,7 +207,7 @@ final class Connection {
             } else if (n > 0) {
                 takeMessages(); // false if a protocol error closed the connection
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -249,7 +249,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }

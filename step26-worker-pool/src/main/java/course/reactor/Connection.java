@@ -155,7 +155,7 @@ final class Connection {
             readPauses++;
             try {
                 channel.disableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -170,7 +170,7 @@ final class Connection {
         synchronized (outputLock) {
             try {
                 channel.enableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -194,7 +194,7 @@ final class Connection {
             if (!channel.isWriting()) {
                 try {
                     flush();
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     onError(e);
                 }
             }
@@ -226,7 +226,7 @@ final class Connection {
             if (!channel.isWriting()) {
                 try {
                     flush(); // also where the low-water mark is checked
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     onError(e);
                 }
             }
@@ -255,7 +255,7 @@ final class Connection {
         synchronized (outputLock) {
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -301,7 +301,7 @@ final class Connection {
             } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
                 readCompleteCallback.accept(this);
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -354,7 +354,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
         closeCallback.accept(this);
     }

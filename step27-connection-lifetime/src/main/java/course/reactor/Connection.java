@@ -172,7 +172,7 @@ final class Connection {
             readPauses++;
             try {
                 channel.disableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -187,7 +187,7 @@ final class Connection {
         synchronized (outputLock) {
             try {
                 channel.enableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -217,7 +217,7 @@ final class Connection {
             if (!channel.isWriting()) {
                 try {
                     flush();
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     onError(e);
                 }
             }
@@ -253,7 +253,7 @@ final class Connection {
             if (!channel.isWriting()) {
                 try {
                     flush(); // also where the low-water mark is checked
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
                     onError(e);
                 }
             }
@@ -282,7 +282,7 @@ final class Connection {
         synchronized (outputLock) {
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -328,7 +328,7 @@ final class Connection {
             } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
                 readCompleteCallback.accept(this);
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -381,7 +381,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         if (ended.compareAndSet(false, true)) {
             System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
             closeCallback.accept(this);

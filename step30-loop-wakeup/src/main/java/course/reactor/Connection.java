@@ -79,7 +79,7 @@ final class Connection {
         loop.runInLoop(() -> {
             try {
                 channel.enableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         });
@@ -169,7 +169,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -182,7 +182,7 @@ final class Connection {
     void startReading() {
         try {
             channel.enableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -218,7 +218,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -262,7 +262,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush(); // also where the low-water mark is checked
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -288,7 +288,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -333,7 +333,7 @@ final class Connection {
             } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
                 readCompleteCallback.accept(this);
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -386,7 +386,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         if (!ended) {
             System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
             end();

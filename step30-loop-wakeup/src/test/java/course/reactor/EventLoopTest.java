@@ -91,6 +91,17 @@ class EventLoopTest {
     }
 
     @Test
+    void aTaskQueuedByATaskRunsWithoutWaitingForAnEvent() throws Exception {
+        EventLoop loop = new EventLoop(); // no channel, no timeout: select would sleep for ever
+        AtomicInteger ran = new AtomicInteger();
+        try (LoopThread running = new LoopThread(loop)) {
+            loop.awaitRunning();
+            loop.queueInLoop(() -> loop.queueInLoop(ran::incrementAndGet)); // the inner one from the loop's own thread
+            Await.until("the task a task queued", () -> ran.get() == 1);
+        }
+    }
+
+    @Test
     void aBurstOfTasksCostsOneWakeupWhileTheLoopIsBusy() throws Exception {
         EventLoop loop = new EventLoop();
         CountDownLatch started = new CountDownLatch(1);
@@ -133,12 +144,16 @@ class EventLoopTest {
         EventLoop loop = new EventLoop();
         AtomicInteger timeouts = new AtomicInteger();
         loop.setTimeoutCallback(5, () -> {
-            if (timeouts.incrementAndGet() == 1) {
+            int call = timeouts.incrementAndGet();
+            if (call == 1) {
                 throw new IllegalStateException("a bug in a callback (expected by the test)");
+            }
+            if (call == 2) {
+                throw new AssertionError("an Error in a callback (expected by the test)");
             }
         });
         try (LoopThread running = new LoopThread(loop)) {
-            Await.until("more timeouts after the one that threw", () -> timeouts.get() >= 3);
+            Await.until("more timeouts after the ones that threw", () -> timeouts.get() >= 4);
             assertThat(running.isRunning()).isTrue();
         }
     }
@@ -148,14 +163,21 @@ class EventLoopTest {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient faulty = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient erring = TestClient.connect("127.0.0.1", listener.address().port());
              TestClient healthy = TestClient.connect("127.0.0.1", listener.address().port())) {
             Socket faultySocket = Await.value("the first connection", listener::accept);
-            Socket healthySocket = Await.value("the second connection", listener::accept);
+            Socket erringSocket = Await.value("the second connection", listener::accept);
+            Socket healthySocket = Await.value("the third connection", listener::accept);
             Channel broken = new Channel(loop, faultySocket);
             broken.setReadCallback(() -> {
                 throw new IllegalStateException("a bug in a callback (expected by the test)");
             });
             broken.enableReading();
+            Channel failing = new Channel(loop, erringSocket);
+            failing.setReadCallback(() -> {
+                throw new AssertionError("an Error in a callback (expected by the test)");
+            });
+            failing.enableReading();
             AtomicInteger served = new AtomicInteger();
             Channel working = new Channel(loop, healthySocket);
             working.setReadCallback(() -> {
@@ -168,6 +190,8 @@ class EventLoopTest {
             try (running) {
                 faulty.send(new byte[] {1});
                 assertThat(faulty.awaitEof()).as("the failing connection is closed").isTrue();
+                erring.send(new byte[] {3});
+                assertThat(erring.awaitEof()).as("the connection whose callback threw an Error is closed").isTrue();
                 healthy.send(new byte[] {2});
                 Await.until("the other connection to be served", () -> served.get() >= 1);
                 assertThat(running.isRunning()).as("the loop survived").isTrue();

@@ -97,7 +97,7 @@ final class Connection {
         loop.runInLoop(() -> {
             try {
                 channel.enableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         });
@@ -192,7 +192,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -208,7 +208,7 @@ final class Connection {
         }
         try {
             channel.enableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -244,7 +244,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -288,7 +288,7 @@ final class Connection {
         if (!channel.isWriting()) {
             try {
                 flush(); // also where the low-water mark is checked
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -314,7 +314,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -366,7 +366,7 @@ final class Connection {
             } else if (n > 0 && takeMessages()) { // false if a protocol error closed the connection
                 readCompleteCallback.accept(this);
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         }
     }
@@ -455,7 +455,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         if (!ended) {
             System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
             end();

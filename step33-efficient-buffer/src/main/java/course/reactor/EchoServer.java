@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,6 +33,11 @@ final class EchoServer {
     /** Bytes of requests handed to the workers and not answered yet, over all clients; and the most ever. */
     private final AtomicLong bytesInWork = new AtomicLong();
     private final AtomicLong peakBytesInWork = new AtomicLong();
+    /**
+     * The turns an IO thread has started in the round of its loop at hand, one list per IO thread
+     * (hand-overs happen only there): they go to the pool together at the end of the round.
+     */
+    private final ThreadLocal<List<Runnable>> roundTurns = ThreadLocal.withInitial(ArrayList::new);
     /** Messages handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
     private final LongAdder requestsInWork = new LongAdder();
 
@@ -103,7 +109,27 @@ final class EchoServer {
         connection.startWork(bytes); // held for the client until the replies are sent
         peakBytesInWork.accumulateAndGet(bytesInWork.addAndGet(bytes), Math::max);
         requestsInWork.add(batch.size());
-        client.tasks.execute(() -> answer(connection, batch, bytes));
+        List<Runnable> turns = roundTurns.get();
+        boolean firstOfRound = turns.isEmpty();
+        client.tasks.execute(() -> answer(connection, batch, bytes), turns);
+        if (firstOfRound && !turns.isEmpty()) {
+            connection.loop().queueInLoop(() -> submitRound(turns)); // runs after this round's events
+        }
+    }
+
+    /**
+     * On the IO thread, after the events of a round: the turns it started go to the pool in one
+     * go. Submitted one by one, each would take the pool's lock and maybe wake a worker, which on
+     * a busy core takes the CPU from the IO thread in the middle of its round.
+     */
+    private void submitRound(List<Runnable> turns) {
+        List<Runnable> due = List.copyOf(turns);
+        turns.clear();
+        try {
+            workers.submitAll(due);
+        } catch (RejectedExecutionException e) {
+            // Stopped: the shutdown has run out of time, and counts these requests as dropped.
+        }
     }
 
     /** The client has finished sending: close once the replies to what it sent are out. */

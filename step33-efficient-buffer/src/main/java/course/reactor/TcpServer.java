@@ -289,8 +289,10 @@ final class TcpServer {
         for (Connection connection : open) {
             connection.finishReading();
         }
-        for (EventLoop ioLoop : ioLoops) {
-            awaitBy(deadline, callInLoop(ioLoop, () -> { })); // the reads above have happened
+        for (int pass = 0; pass < 2; pass++) { // the reads above have happened; then what they queued in their loops
+            for (EventLoop ioLoop : ioLoops) { // (a business may hand its work over at the end of a loop's round)
+                awaitBy(deadline, callInLoop(ioLoop, () -> { }));
+            }
         }
         long droppedRequests = requestDrain.finishBy(deadline);
 

@@ -53,6 +53,22 @@ final class ThreadPool implements AutoCloseable {
         }
     }
 
+    /** Queues several tasks under one lock, and wakes as many threads as they can use. */
+    void submitAll(List<Runnable> batch) {
+        lock.lock();
+        try {
+            if (stopping) {
+                throw new RejectedExecutionException("thread pool " + name + " is stopped");
+            }
+            tasks.addAll(batch);
+            for (int i = Math.min(batch.size(), threads.size()); i > 0; i--) {
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int threadCount() {
         return threads.size();
     }

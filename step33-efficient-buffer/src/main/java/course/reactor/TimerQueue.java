@@ -38,7 +38,7 @@ final class TimerQueue {
                 ran++;
                 try {
                     first.task.run(); // may schedule new timers: they go into the heap in order
-                } catch (RuntimeException e) { // one broken timer must not stop the others, or the loop
+                } catch (RuntimeException | Error e) { // one broken timer must not stop the others, or the loop
                     System.err.println(Thread.currentThread().getName() + ": timer failed: " + e);
                 }
             }

@@ -9,12 +9,48 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ThreadPoolTest {
+    @Test
+    void submitAllRunsEveryTaskOfTheBatchOnTheThreadsItWakes() throws Exception {
+        ThreadPool pool = new ThreadPool("batch", 2);
+        try {
+            CountDownLatch bothRunning = new CountDownLatch(2);
+            AtomicInteger overlapped = new AtomicInteger();
+            List<Runnable> batch = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                batch.add(() -> {
+                    bothRunning.countDown();
+                    try { // true only if the other task runs at the same time: both threads were woken
+                        if (bothRunning.await(5, TimeUnit.SECONDS)) {
+                            overlapped.incrementAndGet();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            AtomicInteger small = new AtomicInteger();
+            for (int i = 0; i < 100; i++) {
+                batch.add(small::incrementAndGet);
+            }
+            Await.until("both threads asleep, waiting for work", () -> Threads.liveNamed("batch-").stream()
+                    .allMatch(thread -> thread.getState() == Thread.State.WAITING) && Threads.liveNamed("batch-").size() == 2);
+            pool.submitAll(batch);
+            Await.until("all 102 tasks run", () -> small.get() == 100 && bothRunning.getCount() == 0);
+            Await.until("the two first tasks to have run side by side", () -> overlapped.get() == 2);
+        } finally {
+            pool.stop();
+        }
+        assertThatThrownBy(() -> pool.submitAll(List.of(() -> { })))
+                .as("refused once stopped, like submit").isInstanceOf(RejectedExecutionException.class);
+    }
+
     @Test
     void runsEverySubmittedTaskExactlyOnceUnderConcurrentSubmitters() throws Exception {
         int submitters = 4;

@@ -107,10 +107,15 @@ final class Connection {
         loop.runInLoop(() -> {
             try {
                 channel.enableReading();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         });
+    }
+
+    /** The loop that serves this connection. */
+    EventLoop loop() {
+        return loop;
     }
 
     long id() {
@@ -206,7 +211,7 @@ final class Connection {
         readPauses++;
         try {
             channel.disableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -222,7 +227,7 @@ final class Connection {
         }
         try {
             channel.enableReading();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -258,7 +263,7 @@ final class Connection {
         if (!channel.isWriting() && !inReadRound) { // in a read round, handleRead flushes once at the end
             try {
                 flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -302,7 +307,7 @@ final class Connection {
         if (!channel.isWriting() && !inReadRound) {
             try {
                 flush(); // also where the low-water mark is checked
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
             }
         }
@@ -328,7 +333,7 @@ final class Connection {
     private void handleWrite() {
         try {
             flush();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             onError(e);
         }
     }
@@ -382,7 +387,7 @@ final class Connection {
             if (n == -1) { // EOF: the peer has finished sending, but may still read
                 onEndOfStream();
             }
-        } catch (IOException | RuntimeException e) { // a reset, say, or a bug in a callback
+        } catch (IOException | RuntimeException | Error e) { // a reset, say, or a bug in a callback
             onError(e);
         } finally {
             inReadRound = false;
@@ -443,7 +448,7 @@ final class Connection {
             data.position(position); // before the callback: it may close us, or read more
             try {
                 messageCallback.onMessage(this, message);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 onError(e);
                 return false;
             }
@@ -519,7 +524,7 @@ final class Connection {
     }
 
     /** Something broke (a reset, say), or a callback threw (a bug): worth one line naming the peer, once. */
-    private void onError(Exception e) {
+    private void onError(Throwable e) {
         if (!ended) {
             System.err.println("closing " + socket + ": " + (e instanceof IOException ? e.getMessage() : "callback failed: " + e));
             end();

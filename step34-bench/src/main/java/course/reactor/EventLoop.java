@@ -209,6 +209,9 @@ final class EventLoop implements AutoCloseable {
         for (int due = pendingTasks.size(); due > 0; due--) {
             runGuarded(pendingTasks.poll(), "task");
         }
+        if (!pendingTasks.isEmpty()) {
+            wakeup(); // some were queued by the tasks above, on this thread: nobody else would wake us for them
+        }
     }
 
     /** How many tasks came too late to run, e.g. a worker's reply after the server stopped. */
@@ -231,7 +234,7 @@ final class EventLoop implements AutoCloseable {
     private static void runGuarded(Runnable callback, String what) {
         try {
             callback.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             System.err.println(Thread.currentThread().getName() + ": " + what + " failed: " + e);
         }
     }
@@ -240,7 +243,7 @@ final class EventLoop implements AutoCloseable {
     private static void handle(Channel channel) {
         try {
             channel.handleEvent();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: a failed assert, a stack overflow
             System.err.println("closing " + channel.socket() + ": callback failed: " + e);
             if (!channel.socket().isListening()) {
                 channel.socket().close(); // or the same event, still pending, fails again and again

@@ -2,6 +2,7 @@ package course.reactor;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -21,12 +22,8 @@ final class SerialExecutor {
     }
 
     void execute(Runnable task) {
-        synchronized (this) {
-            tasks.addLast(task);
-            if (scheduled) {
-                return; // the turn in progress will get to it, in order
-            }
-            scheduled = true;
+        if (!enqueue(task)) {
+            return; // the turn in progress will get to it, in order
         }
         try {
             pool.submit(this::runTurn);
@@ -37,6 +34,27 @@ final class SerialExecutor {
             }
             throw e;
         }
+    }
+
+    /**
+     * Like execute, but a turn that has to start is added to {@code turns} instead of going to the
+     * pool now: the caller submits the turns of many connections together (ThreadPool.submitAll).
+     * If the pool refuses them, it has stopped, and what is queued here never runs.
+     */
+    void execute(Runnable task, List<Runnable> turns) {
+        if (enqueue(task)) {
+            turns.add(this::runTurn);
+        }
+    }
+
+    /** Queues the task; true if it needs a new turn, none being queued or running. */
+    private synchronized boolean enqueue(Runnable task) {
+        tasks.addLast(task);
+        if (scheduled) {
+            return false;
+        }
+        scheduled = true;
+        return true;
     }
 
     /**

@@ -23,12 +23,25 @@ import org.junit.jupiter.api.Test;
 class ConnectionTest {
     @Test
     void aMessageCallbackThatThrowsEndsTheConnectionThroughItsOwner() throws Exception {
+        endsThroughItsOwnerWhenTheCallbackThrows(new IllegalStateException("a bug in a callback (expected by the test)"));
+    }
+
+    @Test
+    void aMessageCallbackThatThrowsAnErrorEndsTheConnectionThroughItsOwnerToo() throws Exception {
+        // A failed assertion or a stack overflow in one client's callback still costs one connection.
+        endsThroughItsOwnerWhenTheCallbackThrows(new AssertionError("an Error in a callback (expected by the test)"));
+    }
+
+    private static void endsThroughItsOwnerWhenTheCallbackThrows(Throwable failure) throws Exception {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
             Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
             connection.setMessageCallback((from, message) -> {
-                throw new IllegalStateException("a bug in a callback (expected by the test)");
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
             });
             AtomicInteger ownerTold = new AtomicInteger();
             connection.setCloseCallback(ended -> {

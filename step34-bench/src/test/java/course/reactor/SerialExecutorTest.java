@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import course.toolkit.Await;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,34 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SerialExecutorTest {
+    @Test
+    void aTurnThatMustStartIsHandedToTheCallerAndRunsEveryTaskInOrderOnceSubmitted() throws Exception {
+        ThreadPool pool = new ThreadPool("test-worker", 2);
+        try {
+            SerialExecutor first = new SerialExecutor(pool);
+            SerialExecutor second = new SerialExecutor(pool);
+            List<String> ran = new CopyOnWriteArrayList<>();
+            List<Runnable> turns = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String name = "first-" + i;
+                first.execute(() -> ran.add(name), turns);
+            }
+            second.execute(() -> ran.add("second-0"), turns);
+            assertThat(turns).as("one turn per executor, however many tasks it has").hasSize(2);
+            assertThat(ran).as("nothing runs before the turns are submitted").isEmpty();
+
+            pool.submitAll(turns);
+
+            Await.until("every task run", () -> ran.size() == 4);
+            assertThat(ran.stream().filter(name -> name.startsWith("first")).toList())
+                    .isEqualTo(List.of("first-0", "first-1", "first-2"));
+            first.execute(() -> ran.add("first-3"), turns);
+            assertThat(turns).as("a new turn once the last one has ended").hasSize(3);
+        } finally {
+            pool.stop();
+        }
+    }
+
     @Test
     void runsOneConnectionsTasksInOrderAndTakesTurnsWithAnother() throws Exception {
         ThreadPool pool = new ThreadPool("test-worker", 1); // one worker: the order of turns is visible

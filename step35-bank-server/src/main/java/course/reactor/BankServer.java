@@ -3,7 +3,9 @@ package course.reactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -39,6 +41,11 @@ final class BankServer {
     /** Commands handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
     private final LongAdder requestsInWork = new LongAdder();
     private final LongAdder refusedConnections = new LongAdder();
+    /**
+     * The turns an IO thread has started in the round of its loop at hand, one list per IO thread
+     * (commands are handed over only there): they go to the pool together at the end of the round.
+     */
+    private final ThreadLocal<List<Runnable>> roundTurns = ThreadLocal.withInitial(ArrayList::new);
     private volatile int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private volatile Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
     /** Made by start(): every worker that runs a command runs after it. */
@@ -95,13 +102,29 @@ final class BankServer {
         connection.startWork(bytes); // held for the client, against the water marks, until answered
         requestsInWork.increment();
         Client queuedFor = client;
+        List<Runnable> turns = roundTurns.get();
+        boolean firstOfRound = turns.isEmpty();
         client.commands.execute(() -> {
             try {
                 answer(connection, queuedFor, command, bytes);
             } finally {
                 requestsInWork.decrement();
             }
-        });
+        }, turns);
+        if (firstOfRound && !turns.isEmpty()) {
+            connection.loop().queueInLoop(() -> submitRound(turns)); // runs after this round's events
+        }
+    }
+
+    /** On the IO thread, after the events of a round: the turns it started go to the pool in one go (lesson 33). */
+    private void submitRound(List<Runnable> turns) {
+        List<Runnable> due = List.copyOf(turns);
+        turns.clear();
+        try {
+            workers.submitAll(due);
+        } catch (RejectedExecutionException e) {
+            // Stopped: the shutdown has run out of time, and counts these commands as dropped.
+        }
     }
 
     /** One connection too many: one line saying so, then closed. */
