@@ -15,9 +15,10 @@ public final class Main {
         server.setIdleTimeout(Duration.ofSeconds(options.idleTimeoutSeconds()));
         server.setShutdownTimeout(Duration.ofSeconds(options.shutdownTimeoutSeconds()));
 
+        // Before the line that tells the world we are up: a SIGTERM right after it must find the handler.
+        SignalShutdown shutdown = SignalShutdown.install(server::close, Duration.ofSeconds(options.shutdownTimeoutSeconds()));
         System.out.println("listening on " + server.address());
 
-        SignalShutdown shutdown = SignalShutdown.install(server::close, Duration.ofSeconds(options.shutdownTimeoutSeconds()));
         try {
             server.start(); // returns once close() has run: the signal's handler then exits 0
         } finally {

@@ -26,15 +26,6 @@ final class EventLoop implements AutoCloseable {
     static final int READ_BUFFER_BYTES = 64 * 1024;
 
     private final Epoll epoll;
-    /**
-     * Where every read of this loop lands first, shared by all its connections: the loop reads
-     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
-     * a heap buffer through a temporary direct one, which would cost the same copy. Lesson 33
-     * also uses it as a scattering read's spare room (muduo's extrabuf).
-     */
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    /** Big arrays between two uses by this loop's buffers; loop thread only, like the read buffer. */
-    private final ArrayCache arrayCache = new ArrayCache(ArrayCache.SLOTS);
     /** Nanoseconds: System.nanoTime, or a fake clock that a test moves by hand. */
     private final LongSupplier clock;
     /** Loop thread only. */
@@ -48,6 +39,15 @@ final class EventLoop implements AutoCloseable {
     /** Set when run() returns: from then on no task is taken, and a late one is counted and dropped. */
     private volatile boolean terminated;
     private final CountDownLatch running = new CountDownLatch(1);
+    /**
+     * Where every read of this loop lands first, shared by all its connections: the loop reads
+     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
+     * a heap buffer through a temporary direct one, which would cost the same copy. Lesson 33
+     * also uses it as a scattering read's spare room (muduo's extrabuf).
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** Big arrays between two uses by this loop's buffers; loop thread only, like the read buffer. */
+    private final ArrayCache arrayCache = new ArrayCache(ArrayCache.SLOTS);
     /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
     private volatile boolean stopped;
     /** How long select may wait; 0 means without limit. */
@@ -114,16 +114,6 @@ final class EventLoop implements AutoCloseable {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(nanos) + 1; // round up: waking early would only loop
         return selectTimeoutMillis == 0 ? millis : Math.min(millis, selectTimeoutMillis);
-    }
-
-    /** The loop's read buffer; only for the loop's own reads. */
-    ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    /** Where this loop's buffers keep the big arrays they do not need for now; loop thread only. */
-    ArrayCache arrayCache() {
-        return arrayCache;
     }
 
     /** The loop's clock now. */
@@ -228,6 +218,16 @@ final class EventLoop implements AutoCloseable {
     void setTimeoutCallback(long timeoutMillis, Runnable timeoutCallback) {
         this.selectTimeoutMillis = timeoutMillis;
         this.timeoutCallback = timeoutCallback;
+    }
+
+    /** The loop's read buffer; only for the loop's own reads. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** Where this loop's buffers keep the big arrays they do not need for now; loop thread only. */
+    ArrayCache arrayCache() {
+        return arrayCache;
     }
 
     /** Runs a callback of the loop's own; one that throws is reported, and the loop goes on. */

@@ -37,9 +37,10 @@ public final class Main {
             server.setLoginTimeout(Duration.ofSeconds(options.loginTimeoutSeconds()));
             server.setMaxConnections(options.maxConnections());
 
+            // Before the line that tells the world we are up: a SIGTERM right after it must find the handler.
+            shutdown = SignalShutdown.install(server::close, Duration.ofSeconds(options.shutdownTimeoutSeconds()));
             System.out.println("listening on " + server.address());
 
-            shutdown = SignalShutdown.install(server::close, Duration.ofSeconds(options.shutdownTimeoutSeconds()));
             server.start(); // returns once close() has run: the signal's handler then exits 0
         } finally {
             if (shutdown != null) {

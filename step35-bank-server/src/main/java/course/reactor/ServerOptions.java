@@ -12,6 +12,8 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 5005;
     static final int DEFAULT_MAX_FRAME = BankServer.DEFAULT_MAX_FRAME;
+    /** The largest --max-frame allowed: 64 MiB. Frames far above that belong in a file transfer, not a message. */
+    static final int MAX_MAX_FRAME = 64 << 20;
     static final int DEFAULT_IO_THREADS = Runtime.getRuntime().availableProcessors();
     static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
     /**
@@ -31,7 +33,7 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
               HOST               address to listen on (default 127.0.0.1)
               PORT               port to listen on, 0 for any free port (default 5005);
                                  a single number on its own is taken as the PORT
-              --max-frame BYTES  largest command accepted (default 1024); a client
+              --max-frame BYTES  largest command accepted (default 1024, at most 64 MiB); a client
                                  that announces a longer one loses its connection
               --io-threads N     event loops serving connections, each on its own
                                  thread (default: the number of processors)
@@ -90,6 +92,9 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
             String arg = args[i];
             if (arg.equals("--max-frame")) {
                 maxFrame = parsePositive(arg, valueOf(args, i++));
+                if (maxFrame > MAX_MAX_FRAME) {
+                    throw new IllegalArgumentException("bad --max-frame " + maxFrame + " (at most " + MAX_MAX_FRAME + ", 64 MiB)");
+                }
             } else if (arg.equals("--io-threads")) {
                 ioThreads = parsePositive(arg, valueOf(args, i++));
             } else if (arg.equals("--workers")) {

@@ -56,6 +56,8 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> ServerOptions.parse("--max-frame")).hasMessage("--max-frame needs a value");
         assertThatThrownBy(() -> ServerOptions.parse("--max-frame", "0")).hasMessageStartingWith("bad --max-frame 0");
         assertThatThrownBy(() -> ServerOptions.parse("--max-frame", "lots")).hasMessageStartingWith("bad --max-frame lots");
+        assertThat(ServerOptions.parse("--max-frame", "67108864").maxFrame()).isEqualTo(64 << 20);
+        assertThatThrownBy(() -> ServerOptions.parse("--max-frame", "67108865")).hasMessageStartingWith("bad --max-frame 67108865");
     }
 
     @Test
