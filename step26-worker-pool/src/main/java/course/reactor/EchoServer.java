@@ -128,8 +128,8 @@ final class EchoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
         } finally {
+            bytesInWork.addAndGet(-bytes); // first: once the loop has the replies, it may take in more work
             connection.sendReplies(replies, bytes); // from a worker thread: Connection's lock makes it safe
-            bytesInWork.addAndGet(-bytes);
         }
     }
 

@@ -130,10 +130,10 @@ final class EchoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
         } finally {
+            bytesInWork.addAndGet(-bytes); // first: once the loop has the replies, it may take in more work
             // From a worker thread: Connection's lock makes it safe, and if the client is gone by
             // now the connection drops the replies.
             connection.sendReplies(replies, bytes);
-            bytesInWork.addAndGet(-bytes);
         }
     }
 

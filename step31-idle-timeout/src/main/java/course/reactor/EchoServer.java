@@ -134,10 +134,10 @@ final class EchoServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
         } finally {
+            bytesInWork.addAndGet(-bytes); // first: once the loop has the replies, it may take in more work
             // From a worker thread: the connection hands the replies to its IO loop, and if the
             // client is gone by now it drops them.
             connection.sendReplies(replies, bytes);
-            bytesInWork.addAndGet(-bytes);
         }
     }
 

@@ -148,6 +148,7 @@ class ConnectionTest {
             Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
             connection.start(); // callbacks first, then events
             try (LoopThread running = new LoopThread(loop)) {
+                loop.awaitRunning(); // or finishReading runs here, on this thread, while the loop starts
                 connection.finishReading();
                 CompletableFuture<Boolean> readingAfterResume = new CompletableFuture<>();
                 loop.runInLoop(() -> {

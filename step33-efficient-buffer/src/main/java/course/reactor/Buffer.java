@@ -2,7 +2,6 @@ package course.reactor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * A growable byte buffer in muduo's layout: bytes are appended at the writer index and taken at
@@ -19,45 +18,41 @@ import java.util.Arrays;
  * Taking bytes only moves the reader index: nothing is shifted per read. When the buffer runs
  * empty both indexes jump back to the front for free; when it runs out of room it first moves
  * its readable bytes to the front (compaction) if that makes enough room, and only then grows,
- * by doubling. A new buffer has no array at all until the first byte comes: an idle connection
- * holds no buffer memory.
+ * by doubling. The memory is direct and lent by the loop's pool: the socket reads into it and
+ * writes from it with no copy of ours or the JDK's, and a buffer that runs empty gives it back,
+ * so an idle connection holds no buffer memory.
  */
 final class Buffer {
-    /** The largest array the JVM promises to allocate. */
-    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
     /** The length header of the course's protocol: 4 bytes, big-endian (network byte order). */
     static final int HEADER_BYTES = 4;
     /** Room kept in front of the content, so a header can be put before a body without moving it. */
     static final int CHEAP_PREPEND = 8;
-    /** The first array, once data comes. */
-    static final int INITIAL_SIZE = 1024;
-    /** Above this size an emptied buffer gives its array back: one burst must not pin memory for good. */
-    static final int KEEP_AT_MOST = 64 * 1024;
-    /**
-     * The JDK writes a heap buffer through a temporary direct buffer as large as the write, and
-     * keeps it per thread: writing 30 MiB at once would pin a 30 MiB direct buffer per IO thread.
-     */
-    static final int MAX_WRITE = 64 * 1024;
-    private static final byte[] NO_BYTES = new byte[0];
+    /** The most one read takes, whatever the buffer's size: one read round stays bounded (backpressure counts on it). */
+    static final int MAX_READ = 256 * 1024;
+    /** The largest buffer: the pool's largest size. */
+    static final int MAX_CAPACITY = 1 << 30;
+    /** Fewer readable bytes than this share of the capacity move to a smaller buffer in trim(). */
+    private static final int TRIM_RATIO = 16;
 
-    /** Where big arrays go when this buffer empties, and come from when it grows again. */
-    private final ArrayCache cache;
-    private byte[] bytes = NO_BYTES;
-    /** The same array seen as a ByteBuffer, for channel reads and writes; null while there is no array. */
-    private ByteBuffer view;
-    /** The two parts of a scattering read: our writable space, then the loop's spare buffer. */
-    private ByteBuffer[] scatter;
+    /** Who lends the memory, and takes it back. */
+    private final BufferPool pool;
+    /**
+     * Null while the buffer is empty. Read and written with absolute indexes, which a ByteBuffer
+     * checks against its limit: so position and limit are set only for a socket call, and
+     * cleared (limit = capacity) right after.
+     */
+    private ByteBuffer memory;
     private int readerIndex = CHEAP_PREPEND;
     private int writerIndex = CHEAP_PREPEND;
 
-    /** A buffer that lends its big arrays to {@code cache} while it does not need them. */
-    Buffer(ArrayCache cache) {
-        this.cache = cache;
+    /** A buffer whose memory comes from {@code pool}, its loop's. */
+    Buffer(BufferPool pool) {
+        this.pool = pool;
     }
 
-    /** A buffer on its own, outside any loop: its big arrays go to the garbage collector. */
+    /** A buffer on its own, outside any loop. */
     Buffer() {
-        this(ArrayCache.NONE);
+        this(new BufferPool());
     }
 
     int readableBytes() {
@@ -65,38 +60,45 @@ final class Buffer {
     }
 
     int writableBytes() {
-        return Math.max(0, bytes.length - writerIndex);
+        return memory == null ? 0 : memory.capacity() - writerIndex;
     }
 
     int prependableBytes() {
         return readerIndex;
     }
 
-    /** The size of the array underneath; 0 until the first byte comes. */
+    /** The size of the memory underneath; 0 while there is none. */
     int capacity() {
-        return bytes.length;
+        return memory == null ? 0 : memory.capacity();
     }
 
     void append(byte[] source, int offset, int length) {
         ensureWritable(length);
-        System.arraycopy(source, offset, bytes, writerIndex, length);
+        memory.put(writerIndex, source, offset, length);
         writerIndex += length;
     }
 
-    /** Appends what {@code source} has remaining, and consumes it there. */
-    void append(ByteBuffer source) {
-        int length = source.remaining();
+    /** Appends {@code length} bytes of {@code source} from {@code index} on; source's position stays. */
+    void append(ByteBuffer source, int index, int length) {
         ensureWritable(length);
-        source.get(bytes, writerIndex, length);
+        memory.put(writerIndex, source, index, length);
         writerIndex += length;
     }
 
     /** Appends one message: its length as a 4-byte big-endian header, then the body. */
     void appendMessage(byte[] body) {
         ensureWritable(HEADER_BYTES + body.length);
-        putInt(writerIndex, body.length);
-        System.arraycopy(body, 0, bytes, writerIndex + HEADER_BYTES, body.length);
+        memory.putInt(writerIndex, body.length);
+        memory.put(writerIndex + HEADER_BYTES, body, 0, body.length);
         writerIndex += HEADER_BYTES + body.length;
+    }
+
+    /** Appends one message whose body is {@code length} bytes of {@code source} from {@code index} on. */
+    void appendMessage(ByteBuffer source, int index, int length) {
+        ensureWritable(HEADER_BYTES + length);
+        memory.putInt(writerIndex, length);
+        memory.put(writerIndex + HEADER_BYTES, source, index, length);
+        writerIndex += HEADER_BYTES + length;
     }
 
     /**
@@ -104,39 +106,39 @@ final class Buffer {
      * for a codec that writes a body first and learns its length after.
      */
     void prependInt(int value) {
-        if (bytes.length == 0) {
+        if (memory == null) {
             ensureWritable(0);
         }
         if (readerIndex < HEADER_BYTES) {
             throw new IllegalStateException("no room in front for a header: " + readerIndex + " bytes prependable");
         }
         readerIndex -= HEADER_BYTES;
-        putInt(readerIndex, value);
+        memory.putInt(readerIndex, value);
     }
 
     /** The 4-byte big-endian number that starts {@code offset} readable bytes in: a message's length. */
     int peekInt(int offset) {
-        int at = readerIndex + offset;
-        return (bytes[at] & 0xff) << 24
-                | (bytes[at + 1] & 0xff) << 16
-                | (bytes[at + 2] & 0xff) << 8
-                | (bytes[at + 3] & 0xff);
+        return memory.getInt(readerIndex + offset); // big-endian, a ByteBuffer's default
     }
 
     /** A copy of {@code length} readable bytes starting {@code offset} bytes in; they stay in place. */
     byte[] copy(int offset, int length) {
-        return Arrays.copyOfRange(bytes, readerIndex + offset, readerIndex + offset + length);
+        byte[] copy = new byte[length];
+        memory.get(readerIndex + offset, copy);
+        return copy;
     }
 
     /**
-     * The readable bytes as a ByteBuffer (position at the first, limit after the last), shared,
-     * not copied: valid until the buffer changes. Return what was used with retrieve().
+     * The {@code length} readable bytes {@code offset} bytes in, where they lie: a view, valid
+     * while the buffer does not change, that only {@code loop}'s thread may read.
      */
-    ByteBuffer readable() {
-        if (view == null) {
-            return ByteBuffer.wrap(NO_BYTES);
-        }
-        return view.limit(writerIndex).position(readerIndex);
+    Message view(int offset, int length, EventLoop loop) {
+        return new Message(memory, readerIndex + offset, length, loop);
+    }
+
+    /** Whether {@code message} is a view of this buffer's memory. */
+    boolean holds(Message message) {
+        return memory != null && message.lendsFrom(memory);
     }
 
     /** Takes {@code length} bytes from the front: the reader index moves, nothing is copied. */
@@ -145,104 +147,112 @@ final class Buffer {
         if (readerIndex == writerIndex) {
             readerIndex = CHEAP_PREPEND; // empty: back to the front, for free
             writerIndex = CHEAP_PREPEND;
-            if (bytes.length > KEEP_AT_MOST) {
-                release();
-            }
+            release();
         }
+    }
+
+    void retrieveAll() {
+        retrieve(readableBytes());
     }
 
     /**
-     * Reads from the socket with one scattering read (readv): first into our writable space, then
-     * into {@code spare}, a large buffer its loop shares among all its connections. Whatever
-     * landed in the spare is appended after. So a small buffer can take a big read in one system
-     * call, and only a buffer that really receives a lot grows. At most twice the spare's size
-     * per call, so one read round stays bounded (backpressure counts on it). Bytes read; 0 if
-     * none; -1 at EOF.
+     * If a few bytes hold a big buffer (a message's first bytes, say), moves them into a buffer
+     * their size and gives the big one back: a client that sends a few bytes and stops must not
+     * hold a big buffer with them.
      */
-    int readFrom(Socket socket, ByteBuffer spare) throws IOException {
-        spare.clear();
-        int writable = Math.min(writableBytes(), spare.capacity()); // at most twice the spare per read
-        long n;
-        if (writable == 0) {
-            n = socket.read(spare);
-        } else {
-            view.limit(writerIndex + writable).position(writerIndex);
-            scatter[0] = view;
-            scatter[1] = spare;
-            n = socket.read(scatter);
-        }
-        if (n <= 0) {
-            return (int) n;
-        }
-        if (n <= writable) {
-            writerIndex += (int) n;
-        } else {
-            writerIndex += writable;
-            append(spare.flip());
-        }
-        return (int) n;
-    }
-
-    /** Writes as much as the socket takes (up to MAX_WRITE) from the front and drops it: bytes written. */
-    int writeTo(Socket socket) throws IOException {
-        if (view == null) {
-            return 0;
-        }
-        view.limit(Math.min(writerIndex, readerIndex + MAX_WRITE)).position(readerIndex);
-        int n = socket.write(view);
-        retrieve(n);
-        return n;
-    }
-
-    /** Makes room for {@code length} more bytes: compacts if that is enough, else grows by doubling. */
-    private void ensureWritable(int length) {
-        if (bytes.length > 0 && writableBytes() >= length) {
+    void trim() {
+        int readable = readableBytes();
+        if (memory == null || (long) (CHEAP_PREPEND + readable) * TRIM_RATIO > memory.capacity()) {
             return;
         }
-        int readable = readableBytes();
-        if (bytes.length > 0 && bytes.length - CHEAP_PREPEND - readable >= length) {
-            // Enough room if the content moves to the front: one copy of what is left, rarely.
-            System.arraycopy(bytes, readerIndex, bytes, CHEAP_PREPEND, readable);
-        } else {
-            int capacity = Math.max(INITIAL_SIZE, grownCapacity(bytes.length, (long) CHEAP_PREPEND + readable + length));
-            byte[] grown = capacity > KEEP_AT_MOST ? cache.take(capacity) : new byte[capacity];
-            if (readable > 0) {
-                System.arraycopy(bytes, readerIndex, grown, CHEAP_PREPEND, readable);
-            }
-            if (bytes.length > KEEP_AT_MOST) {
-                cache.give(bytes);
-            }
-            bytes = grown;
-            view = ByteBuffer.wrap(grown);
-            scatter = new ByteBuffer[2];
-        }
+        ByteBuffer small = pool.take(CHEAP_PREPEND + readable);
+        small.put(CHEAP_PREPEND, memory, readerIndex, readable);
+        pool.give(memory);
+        memory = small;
         readerIndex = CHEAP_PREPEND;
         writerIndex = CHEAP_PREPEND + readable;
     }
 
     /**
-     * The capacity to grow to: double, so that appending n bytes in small pieces costs O(n)
-     * copies in all, but at least {@code needed}, and in a long, because near 1 GiB doubling an
-     * int turns negative (and growth would fall back to exact steps, one copy per read).
+     * Reads from the socket into the writable space, after making at least {@code room} bytes
+     * of it: at most MAX_READ bytes. Bytes read; 0 if none; -1 at EOF.
      */
-    static int grownCapacity(int capacity, long needed) {
-        if (needed > MAX_CAPACITY) {
-            throw new IllegalStateException("a buffer cannot hold " + needed + " bytes");
+    int readFrom(Socket socket, int room) throws IOException {
+        ensureWritable(room);
+        memory.limit((int) Math.min(memory.capacity(), (long) writerIndex + MAX_READ)).position(writerIndex);
+        int n;
+        try {
+            n = socket.read(memory);
+        } finally {
+            memory.clear();
         }
-        return (int) Math.min(MAX_CAPACITY, Math.max(needed, 2L * capacity));
+        if (n > 0) {
+            writerIndex += n;
+        }
+        return n;
     }
 
-    private void release() {
-        cache.give(bytes);
-        bytes = NO_BYTES;
-        view = null;
-        scatter = null;
+    /** Writes as much as the socket takes from the front and drops it: bytes written. */
+    int writeTo(Socket socket) throws IOException {
+        if (readableBytes() == 0) {
+            return 0;
+        }
+        int n = writeTo(socket, 0, readableBytes());
+        retrieve(n);
+        return n;
     }
 
-    private void putInt(int at, int value) {
-        bytes[at] = (byte) (value >>> 24); // most significant byte first
-        bytes[at + 1] = (byte) (value >>> 16);
-        bytes[at + 2] = (byte) (value >>> 8);
-        bytes[at + 3] = (byte) value;
+    /** Writes what the socket takes of {@code length} readable bytes {@code offset} in, and keeps them: bytes written. */
+    int writeTo(Socket socket, int offset, int length) throws IOException {
+        memory.limit(readerIndex + offset + length).position(readerIndex + offset);
+        try {
+            return socket.write(memory);
+        } finally {
+            memory.clear();
+        }
+    }
+
+    /** Appends {@code length} readable bytes of {@code source}, {@code offset} in: a copy, source unchanged. */
+    void append(Buffer source, int offset, int length) {
+        append(source.memory, source.readerIndex + offset, length);
+    }
+
+    /** Makes room for {@code length} more bytes: compacts if that is enough, else grows by doubling. */
+    void ensureWritable(int length) {
+        if (memory != null && writableBytes() >= length) {
+            return;
+        }
+        int readable = readableBytes();
+        long needed = (long) CHEAP_PREPEND + readable + length;
+        if (memory != null && memory.capacity() >= needed) {
+            // Enough room if the content moves to the front: one copy of what is unread, and
+            // the more room a buffer has, the more rarely.
+            memory.put(CHEAP_PREPEND, memory, readerIndex, readable);
+        } else {
+            if (needed > MAX_CAPACITY) {
+                throw new IllegalStateException("a buffer cannot hold " + needed + " bytes");
+            }
+            int capacity = (int) Math.min(MAX_CAPACITY, Math.max(needed, 2L * capacity()));
+            ByteBuffer grown = pool.take(capacity);
+            if (readable > 0) {
+                grown.put(CHEAP_PREPEND, memory, readerIndex, readable);
+            }
+            if (memory != null) {
+                pool.give(memory);
+            }
+            memory = grown;
+        }
+        readerIndex = CHEAP_PREPEND;
+        writerIndex = CHEAP_PREPEND + readable;
+    }
+
+    /** Gives the memory back, whatever it holds: for a buffer whose owner is done with it. */
+    void release() {
+        if (memory != null) {
+            pool.give(memory);
+            memory = null;
+        }
+        readerIndex = CHEAP_PREPEND;
+        writerIndex = CHEAP_PREPEND;
     }
 }

@@ -49,9 +49,8 @@ class BackpressureTest {
             assertThat(writeFailure.get()).isNull();
 
             // Once over the mark the server reads no more, so the queue can only exceed it by
-            // what one read brought in (at most twice the loop's read buffer), plus a frame
-            // begun before it.
-            int bound = EchoServer.HIGH_WATER_MARK + 2 * EventLoop.READ_BUFFER_BYTES + 2 * (BODY + Buffer.HEADER_BYTES);
+            // what one read brought in (at most Buffer.MAX_READ), plus a frame begun before it.
+            int bound = EchoServer.HIGH_WATER_MARK + Buffer.MAX_READ + 2 * (BODY + Buffer.HEADER_BYTES);
             assertThat(connection.peakHeldBytes()).isBetween(EchoServer.HIGH_WATER_MARK, bound);
         }
     }
@@ -89,7 +88,7 @@ class BackpressureTest {
             assertThat(writeFailure.get()).isNull();
 
             // Over the mark, the server reads no more: beyond it, only what one read completed.
-            int bound = EchoServer.HIGH_WATER_MARK + 2 * EventLoop.READ_BUFFER_BYTES + body + Buffer.HEADER_BYTES;
+            int bound = EchoServer.HIGH_WATER_MARK + Buffer.MAX_READ + body + Buffer.HEADER_BYTES;
             assertThat(echo.peakBytesInWork()).as("requests waiting for the workers").isLessThanOrEqualTo(bound);
             assertThat(connection.peakHeldBytes()).as("requests in work plus replies queued").isLessThanOrEqualTo(bound);
         }

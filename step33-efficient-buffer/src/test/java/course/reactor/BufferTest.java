@@ -6,23 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import course.toolkit.Await;
 import course.toolkit.Payloads;
 import course.toolkit.TestClient;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class BufferTest {
     @Test
-    void growthDoublesButNeverOverflowsNearOneGibibyte() {
-        assertThat(Buffer.grownCapacity(1024, 1025)).isEqualTo(2048);
-        assertThat(Buffer.grownCapacity(1024, 5000)).as("at least what is needed").isEqualTo(5000);
-        assertThat(Buffer.grownCapacity(1 << 30, (1L << 30) + 1)).as("doubling 1 GiB as an int would be negative")
-                .isEqualTo(Integer.MAX_VALUE - 8);
-        assertThatThrownBy(() -> Buffer.grownCapacity(Integer.MAX_VALUE - 8, Integer.MAX_VALUE))
-                .isInstanceOf(IllegalStateException.class);
-    }
-
-    @Test
-    void aNewBufferHoldsNoArrayUntilTheFirstByteComes() {
+    void aNewBufferHoldsNoMemoryUntilTheFirstByteComes() {
         Buffer buffer = new Buffer();
         assertThat(buffer.capacity()).isZero();
         assertThat(buffer.readableBytes()).isZero();
@@ -30,13 +19,14 @@ class BufferTest {
 
         buffer.append(new byte[] {1}, 0, 1);
 
-        assertThat(buffer.capacity()).isEqualTo(Buffer.INITIAL_SIZE);
+        assertThat(buffer.capacity()).isEqualTo(BufferPool.MIN_SIZE);
         assertThat(buffer.prependableBytes()).isEqualTo(Buffer.CHEAP_PREPEND);
     }
 
     @Test
-    void retrieveMovesTheReaderIndexAndAnEmptyBufferStartsOverAtTheFront() {
-        Buffer buffer = new Buffer();
+    void retrieveMovesTheReaderIndexAndAnEmptyBufferGivesItsMemoryBack() {
+        BufferPool pool = new BufferPool();
+        Buffer buffer = new Buffer(pool);
         buffer.append(new byte[] {1, 2, 3, 4, 5}, 0, 5);
         buffer.retrieve(2);
 
@@ -47,7 +37,8 @@ class BufferTest {
 
         assertThat(buffer.readableBytes()).isZero();
         assertThat(buffer.prependableBytes()).isEqualTo(Buffer.CHEAP_PREPEND);
-        assertThat(buffer.writableBytes()).isEqualTo(Buffer.INITIAL_SIZE - Buffer.CHEAP_PREPEND);
+        assertThat(buffer.capacity()).as("an idle buffer holds nothing").isZero();
+        assertThat(pool.pooledBytes()).as("the loop keeps it for the next one").isEqualTo(BufferPool.MIN_SIZE);
     }
 
     @Test
@@ -59,12 +50,25 @@ class BufferTest {
 
         buffer.append(data, 0, 500);
 
-        assertThat(buffer.capacity()).as("no growth").isEqualTo(Buffer.INITIAL_SIZE);
+        assertThat(buffer.capacity()).as("no growth").isEqualTo(BufferPool.MIN_SIZE);
         assertThat(buffer.prependableBytes()).as("content moved to the front").isEqualTo(Buffer.CHEAP_PREPEND);
         byte[] expected = new byte[600];
         System.arraycopy(data, 900, expected, 0, 100);
         System.arraycopy(data, 0, expected, 100, 500);
         assertThat(content(buffer)).isEqualTo(expected);
+    }
+
+    @Test
+    void compactionMovesContentThatOverlapsItsNewPlace() {
+        Buffer buffer = new Buffer();
+        byte[] data = Payloads.random(1000, 34);
+        buffer.append(data, 0, 1000);
+        buffer.retrieve(300); // 700 left, from 308 to 1008: the front 700 overlap them
+
+        buffer.append(data, 0, 300);
+
+        assertThat(buffer.capacity()).isEqualTo(BufferPool.MIN_SIZE);
+        assertThat(content(buffer)).isEqualTo(concat(Arrays.copyOfRange(data, 300, 1000), Arrays.copyOf(data, 300)));
     }
 
     @Test
@@ -80,33 +84,47 @@ class BufferTest {
     }
 
     @Test
-    void aLargeBufferGivesItsArrayBackOnceEmptied() {
+    void refusesToGrowPastItsLargestSizeBeforeTakingAnyMemory() {
         Buffer buffer = new Buffer();
-        buffer.append(new byte[Buffer.KEEP_AT_MOST + 1], 0, Buffer.KEEP_AT_MOST + 1);
-        buffer.retrieve(Buffer.KEEP_AT_MOST + 1);
+        assertThatThrownBy(() -> buffer.ensureWritable(Buffer.MAX_CAPACITY)).isInstanceOf(IllegalStateException.class);
         assertThat(buffer.capacity()).isZero();
-
-        Buffer small = new Buffer();
-        small.append(new byte[100], 0, 100);
-        small.retrieve(100);
-        assertThat(small.capacity()).as("a small one keeps it, or every message would allocate").isEqualTo(Buffer.INITIAL_SIZE);
     }
 
     @Test
-    void anEmptiedLargeBufferLendsItsArrayToTheLoopsCacheAndTakesItBackWhenItGrows() {
-        ArrayCache cache = new ArrayCache(ArrayCache.SLOTS);
-        Buffer buffer = new Buffer(cache);
-        byte[] burst = Payloads.random(Buffer.KEEP_AT_MOST + 1, 33);
+    void anEmptiedBufferLendsItsMemoryToThePoolAndTakesItBackWhenItGrows() {
+        BufferPool pool = new BufferPool();
+        Buffer buffer = new Buffer(pool);
+        byte[] burst = Payloads.random(100_000, 33);
         buffer.append(burst, 0, burst.length);
         buffer.retrieve(burst.length);
 
         assertThat(buffer.capacity()).as("the idle buffer holds nothing").isZero();
-        assertThat(cache.size()).isEqualTo(1);
+        assertThat(pool.pooledBytes()).isEqualTo(128 * 1024);
 
-        buffer.append(burst, 0, burst.length); // the next burst: no new array to allocate and zero
+        buffer.append(burst, 0, burst.length); // the next burst: no new memory to allocate and zero
 
-        assertThat(cache.size()).isZero();
+        assertThat(pool.pooledBytes()).isZero();
         assertThat(content(buffer)).isEqualTo(burst);
+    }
+
+    @Test
+    void trimMovesAFewBytesOutOfABigBufferAndLeavesAFullerOneAlone() {
+        BufferPool pool = new BufferPool();
+        Buffer buffer = new Buffer(pool);
+        byte[] data = Payloads.random(200_000, 35);
+        buffer.append(data, 0, data.length);
+        buffer.retrieve(data.length - 10); // the first 10 bytes of the next message, say
+
+        buffer.trim();
+
+        assertThat(buffer.capacity()).isEqualTo(BufferPool.MIN_SIZE);
+        assertThat(content(buffer)).isEqualTo(Arrays.copyOfRange(data, data.length - 10, data.length));
+        assertThat(pool.pooledBytes()).as("the big one went back").isEqualTo(256 * 1024);
+
+        Buffer fuller = new Buffer(pool);
+        fuller.append(data, 0, 20_000); // a 32 KiB buffer, more than a sixteenth full
+        fuller.trim();
+        assertThat(fuller.capacity()).isEqualTo(32 * 1024);
     }
 
     @Test
@@ -134,41 +152,21 @@ class BufferTest {
         assertThat(buffer.copy(6, 4)).containsExactly(0, 0, 1, 44); // 300 = 0x012C
         assertThat(buffer.peekInt(6)).isEqualTo(300);
         assertThat(buffer.peekInt(6 + 4 + 300)).isEqualTo(0x80_00);
-        assertThat(buffer.readable().getInt(buffer.readable().position() + 6 + 4 + 300)).isEqualTo(0x80_00);
     }
 
     @Test
-    void aScatteringReadFillsTheBufferFirstAndAppendsTheRestFromTheSpare() throws Exception {
-        byte[] payload = Payloads.random(50_000, 7);
-        ByteBuffer spare = ByteBuffer.allocateDirect(EventLoop.READ_BUFFER_BYTES);
-        try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
-             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
-             Socket connection = Await.value("a connection to accept", listener::accept)) {
-            Buffer buffer = new Buffer();
-            buffer.append(payload, 0, 10); // a message begun: 1 KiB array, 1006 bytes writable
-            client.send(Arrays.copyOfRange(payload, 10, payload.length));
-
-            Await.until("every byte read", () -> {
-                buffer.readFrom(connection, spare);
-                return buffer.readableBytes() == payload.length;
-            });
-
-            assertThat(content(buffer)).isEqualTo(payload);
-            assertThat(buffer.capacity()).as("grown only as far as needed").isBetween(payload.length + Buffer.CHEAP_PREPEND, 2 * payload.length);
-        }
-    }
-
-    @Test
-    void readsFromAndWritesToARealSocket() throws Exception {
-        byte[] payload = Payloads.random(300_000, 180);
-        ByteBuffer spare = ByteBuffer.allocateDirect(EventLoop.READ_BUFFER_BYTES);
+    void readsAtMostMaxReadPerCallAndWritesToARealSocket() throws Exception {
+        byte[] payload = Payloads.random(700_000, 180);
         try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
              Socket connection = Await.value("a connection to accept", listener::accept)) {
             client.send(payload);
             Buffer buffer = new Buffer();
             Await.until("every byte read", () -> {
-                buffer.readFrom(connection, spare);
+                int before = buffer.readableBytes();
+                int n = buffer.readFrom(connection, Connection.READ_ROOM);
+                assertThat(n).isLessThanOrEqualTo(Buffer.MAX_READ);
+                assertThat(buffer.readableBytes()).isEqualTo(before + Math.max(n, 0));
                 return buffer.readableBytes() == payload.length;
             });
 
@@ -180,11 +178,14 @@ class BufferTest {
         }
     }
 
-    /** The readable bytes, through the shared view; the buffer is left as it was. */
+    /** The readable bytes, copied; the buffer is left as it was. */
     private static byte[] content(Buffer buffer) {
-        ByteBuffer readable = buffer.readable();
-        byte[] bytes = new byte[readable.remaining()];
-        readable.get(readable.position(), bytes);
-        return bytes;
+        return buffer.copy(0, buffer.readableBytes());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 }

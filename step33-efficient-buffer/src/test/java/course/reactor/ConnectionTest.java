@@ -148,6 +148,7 @@ class ConnectionTest {
             Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
             connection.start(); // callbacks first, then events
             try (LoopThread running = new LoopThread(loop)) {
+                loop.awaitRunning(); // or finishReading runs here, on this thread, while the loop starts
                 connection.finishReading();
                 CompletableFuture<Boolean> readingAfterResume = new CompletableFuture<>();
                 loop.runInLoop(() -> {
@@ -217,7 +218,7 @@ class ConnectionTest {
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
             Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
             List<byte[]> messages = new CopyOnWriteArrayList<>();
-            connection.setMessageCallback((from, message) -> messages.add(message));
+            connection.setMessageCallback((from, message) -> messages.add(message.toByteArray()));
 
             connection.start(); // callbacks first, then events
 

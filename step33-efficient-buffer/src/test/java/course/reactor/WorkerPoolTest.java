@@ -29,7 +29,7 @@ class WorkerPoolTest {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         EchoServer.Work work = message -> {
-            if (Arrays.equals(message, BLOCK)) {
+            if (Arrays.equals(message.toByteArray(), BLOCK)) {
                 blocked.countDown();
                 release.await();
             }
@@ -58,7 +58,7 @@ class WorkerPoolTest {
     void repliesOfOneConnectionKeepTheirOrder() throws Exception {
         // Every eighth message takes a little longer, so a plain pool would let later ones overtake it.
         EchoServer.Work uneven = message -> {
-            if ((message[0] & 7) == 0) {
+            if ((message.get(0) & 7) == 0) {
                 Thread.sleep(1);
             }
         };

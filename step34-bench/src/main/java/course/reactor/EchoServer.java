@@ -76,9 +76,9 @@ final class EchoServer {
     }
 
     /** On the IO thread: add the message to this connection's next batch of work, or do it here. */
-    private void onMessage(Connection connection, byte[] message) throws IOException {
+    private void onMessage(Connection connection, Message message) throws IOException {
         if (workers == null) {
-            reply(connection, message);
+            reply(connection, message); // the view itself: echoed from where it lies, no copy
             return;
         }
         ClientWork client = (ClientWork) connection.context();
@@ -86,8 +86,8 @@ final class EchoServer {
             client = new ClientWork(new SerialExecutor(workers));
             connection.setContext(client);
         }
-        client.batch.add(message);
-        client.batchBytes += Buffer.HEADER_BYTES + message.length;
+        client.batch.add(message.copy()); // the view ends with this callback: the worker gets a copy
+        client.batchBytes += Buffer.HEADER_BYTES + message.length();
         if (client.batch.size() == MAX_BATCH) {
             handOver(connection, client);
         }
@@ -102,7 +102,7 @@ final class EchoServer {
     }
 
     private void handOver(Connection connection, ClientWork client) {
-        List<byte[]> batch = client.batch;
+        List<Message> batch = client.batch;
         int bytes = client.batchBytes;
         client.batch = new ArrayList<>();
         client.batchBytes = 0;
@@ -142,34 +142,32 @@ final class EchoServer {
         }
     }
 
-    private void reply(Connection connection, byte[] message) {
+    private void reply(Connection connection, Message message) {
         try {
             work.perform(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        // From a worker thread: the connection hands the reply to its IO loop, and if the
-        // client is gone by now it drops the reply.
         connection.send(message);
     }
 
     /** On a worker: the work of each message in the batch, then all the replies in one go. */
-    private void answer(Connection connection, List<byte[]> batch, int bytes) {
-        List<byte[]> replies = new ArrayList<>(batch.size());
+    private void answer(Connection connection, List<Message> batch, int bytes) {
+        List<Message> replies = new ArrayList<>(batch.size());
         try {
-            for (byte[] message : batch) {
+            for (Message message : batch) {
                 work.perform(message);
                 replies.add(message);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the replies done so far still go out
         } finally {
+            bytesInWork.addAndGet(-bytes); // first: once the loop has the replies, it may take in more work
+            requestsInWork.add(-batch.size());
             // From a worker thread: the connection hands the replies to its IO loop, and if the
             // client is gone by now it drops them.
             connection.sendReplies(replies, bytes);
-            bytesInWork.addAndGet(-bytes);
-            requestsInWork.add(-batch.size());
         }
     }
 
@@ -242,7 +240,7 @@ final class EchoServer {
      */
     private static final class ClientWork {
         final SerialExecutor tasks;
-        List<byte[]> batch = new ArrayList<>();
+        List<Message> batch = new ArrayList<>();
         int batchBytes;
 
         ClientWork(SerialExecutor tasks) {
@@ -253,6 +251,6 @@ final class EchoServer {
     /** The business work of one message: a delay to demonstrate with, or a test's hook. */
     @FunctionalInterface
     interface Work {
-        void perform(byte[] message) throws InterruptedException;
+        void perform(Message message) throws InterruptedException;
     }
 }

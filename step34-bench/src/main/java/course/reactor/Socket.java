@@ -63,11 +63,6 @@ final class Socket implements AutoCloseable {
         return ((SocketChannel) channel).read(destination);
     }
 
-    /** A scattering read (readv): fills the buffers in order, in one system call. */
-    long read(ByteBuffer[] destinations) throws IOException {
-        return ((SocketChannel) channel).read(destinations);
-    }
-
     /** Bytes written, possibly fewer than asked (0 when the kernel's send buffer is full). */
     int write(ByteBuffer source) throws IOException {
         return ((SocketChannel) channel).write(source);

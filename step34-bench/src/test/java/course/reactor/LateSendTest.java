@@ -35,9 +35,10 @@ class LateSendTest {
         AtomicInteger received = new AtomicInteger();
         server.setMessageCallback((connection, message) -> {
             received.incrementAndGet();
+            Message reply = message.copy(); // the view ends with this callback
             worker.execute(() -> {
                 awaitQuietly(clientGone); // the reply is made only after the client has gone
-                connection.send(message);
+                connection.send(reply);
             });
         });
         try (LoopThread running = new LoopThread(server)) {
@@ -75,16 +76,19 @@ class LateSendTest {
         AtomicBoolean stopSending = new AtomicBoolean();
         AtomicLong sent = new AtomicLong();
         AtomicReference<Throwable> workerFailure = new AtomicReference<>();
-        server.setMessageCallback((connection, message) -> workers.execute(() -> {
-            try {
-                while (!stopSending.get()) { // a worker that keeps replying, right through the stop
-                    connection.send(message);
-                    sent.incrementAndGet();
+        server.setMessageCallback((connection, message) -> {
+            Message reply = message.copy(); // the view ends with this callback
+            workers.execute(() -> {
+                try {
+                    while (!stopSending.get()) { // a worker that keeps replying, right through the stop
+                        connection.send(reply);
+                        sent.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    workerFailure.set(e);
                 }
-            } catch (Throwable e) {
-                workerFailure.set(e);
-            }
-        }));
+            });
+        });
         Map<Connection, Long> refusedInRelease = new ConcurrentHashMap<>();
         server.setReleaseCallback(() -> {
             stopSending.set(true);

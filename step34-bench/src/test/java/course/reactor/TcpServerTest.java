@@ -57,7 +57,7 @@ class TcpServerTest {
     void handsEveryMessageToTheCallbackItsUserSet() throws Exception {
         TcpServer server = new TcpServer(ANY_FREE_PORT, 1 << 20, 2);
         List<String> received = new CopyOnWriteArrayList<>();
-        server.setMessageCallback((connection, message) -> received.add(new String(message, StandardCharsets.UTF_8)));
+        server.setMessageCallback((connection, message) -> received.add(new String(message.toByteArray(), StandardCharsets.UTF_8)));
         try (LoopThread running = new LoopThread(server);
              TestClient client = TestClient.connect("127.0.0.1", server.address().port())) {
             client.sendFrame("one".getBytes(StandardCharsets.UTF_8));

@@ -77,8 +77,8 @@ final class BankServer {
     }
 
     /** On the IO thread: hand the command to this connection's queue of work, or answer a heartbeat here. */
-    private void onMessage(Connection connection, byte[] message) {
-        String command = BankProtocol.decode(message);
+    private void onMessage(Connection connection, Message message) {
+        String command = BankProtocol.decode(message.toByteArray()); // the text, a copy, is what the worker gets
         Object context = connection.context();
         if (context == REFUSED) {
             return; // its refusal is on the way, and then the connection closes
@@ -98,7 +98,7 @@ final class BankServer {
             reply(connection, client.session, command);
             return;
         }
-        int bytes = Buffer.HEADER_BYTES + message.length;
+        int bytes = Buffer.HEADER_BYTES + message.length();
         connection.startWork(bytes); // held for the client, against the water marks, until answered
         requestsInWork.increment();
         Client queuedFor = client;
@@ -168,7 +168,7 @@ final class BankServer {
         }
         // From a worker, the connection hands the reply to its IO loop's task queue (and drops it
         // if the client is gone by then); there the command stops counting as held.
-        connection.sendReplies(reply == null ? List.of() : List.of(reply.getBytes(StandardCharsets.UTF_8)), bytes);
+        connection.sendReplies(reply == null ? List.of() : List.of(Message.of(reply.getBytes(StandardCharsets.UTF_8))), bytes);
         if (reply != null && session.isOver()) {
             connection.closeWhenFlushed(); // queued behind the reply on the same loop: "OK bye" goes out first
         }

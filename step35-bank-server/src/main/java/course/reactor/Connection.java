@@ -2,7 +2,6 @@ package course.reactor;
 
 import java.io.IOException;
 import java.util.List;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -22,8 +21,17 @@ final class Connection {
             AtomicLongFieldUpdater.newUpdater(Connection.class, "lateSends");
     /** How long, after our FIN in a shutdown, we wait for the peer's FIN before we close anyway. */
     static final Duration LINGER = Duration.ofSeconds(2);
-    /** Reads a shutdown takes from each connection: up to 1 MiB with the loop's 64 KiB buffer. */
+    /** Reads a shutdown takes from each connection: up to 4 MiB of what the peer sent before it. */
     private static final int SHUTDOWN_READS = 16;
+    /**
+     * The room made before each read: a fresh buffer is 256 KiB (the pool's size for this plus
+     * the prepend), so it reads several big messages in one call, and its unfinished tail moves
+     * to the front (compaction) only once per such read. A message bigger than that grows the
+     * buffer by doubling as its bytes come, never ahead of them.
+     */
+    static final int READ_ROOM = 128 * 1024;
+    /** No echo is waiting in the input buffer (see echoFrom). */
+    private static final int NO_ECHO = -1;
 
     /** The server's name for this connection: Java does not show us the descriptor. */
     private final long id;
@@ -42,6 +50,13 @@ final class Connection {
     private boolean closeAfterFlush;
     /** True while handleRead runs: replies are queued and written together when it ends. */
     private boolean inReadRound;
+    /**
+     * Messages of this read round sent back as they came, as offsets into the input buffer:
+     * the bytes from echoFrom to echoTo are whole frames, headers and all, to be written from
+     * where they lie when the round ends, with no copy. NO_ECHO when there are none.
+     */
+    private int echoFrom = NO_ECHO;
+    private int echoTo;
     /** Who gets each whole message. */
     private MessageCallback messageCallback = (connection, message) -> { };
     /** Who to tell when the messages of one read have all been handed out (Netty's channelReadComplete). */
@@ -92,8 +107,8 @@ final class Connection {
         this.socket = socket;
         this.maxFrame = maxFrame;
         this.lastActivityNanos = loop.now().nanos();
-        inputBuffer = new Buffer(loop.arrayCache());
-        outputBuffer = new Buffer(loop.arrayCache());
+        inputBuffer = new Buffer(loop.bufferPool());
+        outputBuffer = new Buffer(loop.bufferPool());
         channel = new Channel(loop, socket);
         channel.setReadCallback(this::handleRead); // reading is the Connection's job now
         channel.setWriteCallback(this::handleWrite);
@@ -201,6 +216,11 @@ final class Connection {
         return peakHeldBytes;
     }
 
+    /** The memory the input buffer holds now, for tests and monitoring; IO thread. */
+    int inputCapacity() {
+        return inputBuffer.capacity();
+    }
+
     /** Bytes of requests in work, their replies not in the output buffer yet. IO thread. */
     int bytesInWork() {
         return bytesInWork;
@@ -258,7 +278,62 @@ final class Connection {
             countLateSends(1);
             return;
         }
+        queueEcho();
         outputBuffer.appendMessage(message);
+        afterAppend();
+    }
+
+    /**
+     * Sends one message, as send(byte[]) does. A view of what this connection is reading, sent
+     * in its read round with nothing queued before it, is not copied at all: it is written from
+     * the input buffer when the round ends, and only what the kernel refuses then is copied.
+     * Any other message is copied once, into the output buffer. From another thread, a copy of
+     * the message is handed to the loop (a view is valid only on its own thread: it throws).
+     */
+    void send(Message message) {
+        if (loop.isInLoopThread()) {
+            sendInLoop(message);
+        } else {
+            Message copy = message.copy();
+            if (!loop.queueInLoop(() -> sendInLoop(copy))) {
+                countLateSends(1);
+            }
+        }
+    }
+
+    private void sendInLoop(Message message) {
+        if (closed) {
+            countLateSends(1);
+            return;
+        }
+        if (inReadRound && inputBuffer.holds(message) && outputBuffer.readableBytes() == 0 && !channel.isWriting()) {
+            int frameFrom = message.start() - Buffer.HEADER_BYTES - inputBuffer.prependableBytes();
+            int frameTo = frameFrom + Buffer.HEADER_BYTES + message.length();
+            if (echoFrom == NO_ECHO) {
+                echoFrom = frameFrom;
+                echoTo = frameTo;
+                return;
+            }
+            if (frameFrom == echoTo) { // the next frame: the echo grows, still one write
+                echoTo = frameTo;
+                return;
+            }
+        }
+        queueEcho();
+        message.appendTo(outputBuffer);
+        afterAppend();
+    }
+
+    /** An echo waiting in the input buffer goes to the output buffer first: what comes after it must not overtake it. */
+    private void queueEcho() {
+        if (echoFrom != NO_ECHO) {
+            outputBuffer.append(inputBuffer, echoFrom, echoTo - echoFrom);
+            echoFrom = NO_ECHO;
+        }
+    }
+
+    /** After something joined the output buffer: the water mark, and a write unless the round writes at its end. */
+    private void afterAppend() {
         checkHighWaterMark();
         if (!channel.isWriting() && !inReadRound) { // in a read round, handleRead flushes once at the end
             try {
@@ -284,7 +359,7 @@ final class Connection {
      * all of them in one task for the loop, with one flush, and the requests stop counting as
      * held. Safe from any thread, like send.
      */
-    void sendReplies(List<byte[]> replies, int requestBytes) {
+    void sendReplies(List<Message> replies, int requestBytes) {
         if (loop.isInLoopThread()) {
             sendRepliesInLoop(replies, requestBytes);
         } else {
@@ -294,23 +369,17 @@ final class Connection {
         }
     }
 
-    private void sendRepliesInLoop(List<byte[]> replies, int requestBytes) {
+    private void sendRepliesInLoop(List<Message> replies, int requestBytes) {
         if (closed) {
             countLateSends(replies.size());
             return;
         }
         bytesInWork -= requestBytes;
-        for (byte[] reply : replies) {
-            outputBuffer.appendMessage(reply);
+        queueEcho();
+        for (Message reply : replies) {
+            reply.appendTo(outputBuffer);
         }
-        checkHighWaterMark();
-        if (!channel.isWriting() && !inReadRound) {
-            try {
-                flush(); // also where the low-water mark is checked
-            } catch (IOException | RuntimeException | Error e) {
-                onError(e);
-            }
-        }
+        afterAppend(); // flush() also checks the low-water mark
     }
 
     /** Bytes held for this client: replies not written yet, and requests still in work. */
@@ -363,12 +432,12 @@ final class Connection {
     }
 
     /**
-     * The read callback: one read per event (lesson 2). What arrives is parsed where it lands:
-     * with nothing left over from before, the read goes into the loop's read buffer and whole
-     * messages are taken from there, so only an unfinished message is ever copied into this
-     * connection's own buffer. Replies sent meanwhile are batched and written once the read is
-     * done: one write per round, not one per message. Not private, so that a test can play the
-     * loop and drive one event by hand.
+     * The read callback: one read per event (lesson 2), into this connection's input buffer,
+     * where the messages stay while their callbacks run: each gets a view of its bytes, not a
+     * copy. Replies sent meanwhile are batched and written once the read is done: one write per
+     * round, not one per message, and echoes straight from the input buffer. Only then does the
+     * buffer drop what was used: an unfinished message stays, and the next read continues it in
+     * place. Not private, so that a test can play the loop and drive one event by hand.
      */
     void handleRead() {
         if (discarding) {
@@ -379,10 +448,14 @@ final class Connection {
             return; // a callback has just asked us to stop reading
         }
         inReadRound = true;
+        int used = 0;
         try {
-            int n = inputBuffer.readableBytes() > 0 ? readIntoBuffer() : readIntoLoopBuffer();
+            int n = inputBuffer.readFrom(socket, READ_ROOM);
             if (n != 0) {
                 lastActivityNanos = loop.now().nanos();
+            }
+            if (n > 0) {
+                used = takeMessages();
             }
             if (n == -1) { // EOF: the peer has finished sending, but may still read
                 onEndOfStream();
@@ -394,74 +467,76 @@ final class Connection {
             if (!ended) {
                 readCompleteCallback.accept(this);
             }
-            flushBatch();
-        }
-    }
-
-    /** Nothing buffered: read into the loop's buffer, take the messages there, keep only the rest. */
-    private int readIntoLoopBuffer() throws IOException {
-        ByteBuffer data = loop.readBuffer();
-        data.clear();
-        int n = socket.read(data);
-        if (n > 0) {
-            data.flip();
-            if (takeMessages(data) && data.hasRemaining()) {
-                inputBuffer.append(data); // an unfinished message waits for the next read
+            flushBatch(); // before the input buffer moves: the echoes are written from it
+            if (ended) {
+                releaseBuffers(); // no view is left: the callbacks are over
+            } else {
+                inputBuffer.retrieve(used); // one index move per read, no shift
+                inputBuffer.trim();
             }
         }
-        return n;
-    }
-
-    /** Part of a message is buffered: a scattering read continues it in place. */
-    private int readIntoBuffer() throws IOException {
-        int n = inputBuffer.readFrom(socket, loop.readBuffer());
-        if (n > 0) {
-            ByteBuffer readable = inputBuffer.readable();
-            int start = readable.position();
-            if (takeMessages(readable)) {
-                inputBuffer.retrieve(readable.position() - start); // one index move per read, no shift
-            }
-        }
-        return n;
     }
 
     /**
-     * Hands every whole message in {@code data} to the callback, moving its position past them;
-     * a partial one stays. Returns false if a bad length closed the connection.
+     * Hands every whole message in the input buffer to the callback, as a view that is valid
+     * until it returns; a partial one stays. Returns the bytes used; stops early if a bad length
+     * or the callback ended the connection.
      */
-    private boolean takeMessages(ByteBuffer data) {
-        int position = data.position();
+    private int takeMessages() {
+        int readable = inputBuffer.readableBytes();
+        int used = 0;
         // Never decode a header before all 4 of its bytes have arrived.
-        while (data.limit() - position >= Buffer.HEADER_BYTES) {
-            int length = data.getInt(position); // big-endian, a ByteBuffer's default
+        while (readable - used >= Buffer.HEADER_BYTES) {
+            int length = inputBuffer.peekInt(used);
             if (length < 0 || length > maxFrame) {
                 System.err.println("closing " + socket + ": frame length " + length + " is outside 0.." + maxFrame);
                 end();
-                return false;
+                return used;
             }
-            if (data.limit() - position - Buffer.HEADER_BYTES < length) {
+            if (readable - used - Buffer.HEADER_BYTES < length) {
                 break; // the body is still on its way
             }
-            byte[] message = new byte[length];
-            data.get(position + Buffer.HEADER_BYTES, message); // the one copy the byte[] API needs
-            position += Buffer.HEADER_BYTES + length;
-            data.position(position); // before the callback: it may close us, or read more
+            Message message = inputBuffer.view(used + Buffer.HEADER_BYTES, length, loop);
+            used += Buffer.HEADER_BYTES + length;
             try {
                 messageCallback.onMessage(this, message);
             } catch (IOException | RuntimeException | Error e) {
                 onError(e);
-                return false;
+                return used;
+            } finally {
+                message.invalidate();
             }
             if (ended) {
-                return false;
+                return used;
             }
         }
-        return true;
+        return used;
     }
 
-    /** After a read round: write the replies it queued, in one go. */
+    /** After a read round: write what it queued, in one go, the round's echoes from where they lie. */
     private void flushBatch() {
-        if (!ended && outputBuffer.readableBytes() > 0 && !channel.isWriting()) {
+        if (ended) {
+            return;
+        }
+        if (echoFrom != NO_ECHO) {
+            int length = echoTo - echoFrom;
+            try {
+                int written = inputBuffer.writeTo(socket, echoFrom, length);
+                if (written > 0) {
+                    lastActivityNanos = loop.now().nanos();
+                }
+                if (written < length) { // the kernel is full: only the rest is copied, to wait
+                    outputBuffer.append(inputBuffer, echoFrom + written, length - written);
+                    checkHighWaterMark();
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                onError(e);
+                return;
+            } finally {
+                echoFrom = NO_ECHO;
+            }
+            handleWrite(); // the rest of a flush: write interest, the water mark, write-complete
+        } else if (outputBuffer.readableBytes() > 0 && !channel.isWriting()) {
             handleWrite(); // what the write callback does: flush, and end the connection if that fails
         }
     }
@@ -480,7 +555,7 @@ final class Connection {
     }
 
     private void closeWhenFlushedInLoop() {
-        if (outputBuffer.readableBytes() == 0) {
+        if (outputBuffer.readableBytes() == 0 && echoFrom == NO_ECHO) {
             endAfterLastReply();
             return;
         }
@@ -513,9 +588,9 @@ final class Connection {
     /** One read of what the peer sends after our FIN, dropped; its FIN ends the connection. */
     private void discardInput() {
         try {
-            ByteBuffer scratch = loop.readBuffer();
-            scratch.clear();
-            if (socket.read(scratch) == -1) {
+            int n = inputBuffer.readFrom(socket, READ_ROOM);
+            inputBuffer.retrieveAll();
+            if (n == -1) {
                 end();
             }
         } catch (IOException e) {
@@ -569,7 +644,17 @@ final class Connection {
         if (!ended) {
             ended = true;
             closeCallback.accept(this);
+            if (!inReadRound) {
+                releaseBuffers(); // in a round, a callback may still hold a view: handleRead releases them after
+            }
         }
+    }
+
+    /** The connection is over: its buffers' memory goes back to the loop, for other connections. */
+    private void releaseBuffers() {
+        echoFrom = NO_ECHO;
+        inputBuffer.release();
+        outputBuffer.release();
     }
 
     /**
@@ -586,9 +671,12 @@ final class Connection {
         }
     }
 
-    /** What the server does with each whole message; business code may do IO of its own, hence the throws. */
+    /**
+     * What the server does with each whole message; business code may do IO of its own, hence
+     * the throws. The message is a view, valid until onMessage returns: see Message.
+     */
     @FunctionalInterface
     interface MessageCallback {
-        void onMessage(Connection connection, byte[] message) throws IOException;
+        void onMessage(Connection connection, Message message) throws IOException;
     }
 }

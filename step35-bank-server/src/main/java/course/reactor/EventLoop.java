@@ -1,7 +1,6 @@
 package course.reactor;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +21,6 @@ import java.util.function.LongSupplier;
  * over with runInLoop / queueInLoop, and wakes the loop if it sleeps in select.
  */
 final class EventLoop implements AutoCloseable {
-    /** The most one read takes from one socket: the size of the loop's read buffer. */
-    static final int READ_BUFFER_BYTES = 64 * 1024;
-
     private final Epoll epoll;
     /** Nanoseconds: System.nanoTime, or a fake clock that a test moves by hand. */
     private final LongSupplier clock;
@@ -40,14 +36,10 @@ final class EventLoop implements AutoCloseable {
     private volatile boolean terminated;
     private final CountDownLatch running = new CountDownLatch(1);
     /**
-     * Where every read of this loop lands first, shared by all its connections: the loop reads
-     * for one connection at a time. Direct, so the kernel copies straight into it; the JDK reads
-     * a heap buffer through a temporary direct one, which would cost the same copy. Lesson 33
-     * also uses it as a scattering read's spare room (muduo's extrabuf).
+     * The memory of this loop's buffers: each connection reads into a buffer lent from here and
+     * gives it back once it has no bytes left. Loop thread only, so no locks.
      */
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    /** Big arrays between two uses by this loop's buffers; loop thread only, like the read buffer. */
-    private final ArrayCache arrayCache = new ArrayCache(ArrayCache.SLOTS);
+    private final BufferPool bufferPool = new BufferPool();
     /** Written by stop(), possibly from another thread, read by the loop: hence volatile. */
     private volatile boolean stopped;
     /** How long select may wait; 0 means without limit. */
@@ -220,14 +212,9 @@ final class EventLoop implements AutoCloseable {
         this.timeoutCallback = timeoutCallback;
     }
 
-    /** The loop's read buffer; only for the loop's own reads. */
-    ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    /** Where this loop's buffers keep the big arrays they do not need for now; loop thread only. */
-    ArrayCache arrayCache() {
-        return arrayCache;
+    /** Where this loop's buffers take their memory from and give it back; loop thread only. */
+    BufferPool bufferPool() {
+        return bufferPool;
     }
 
     /** Runs a callback of the loop's own; one that throws is reported, and the loop goes on. */
@@ -289,6 +276,7 @@ final class EventLoop implements AutoCloseable {
         for (Runnable task = pendingTasks.poll(); task != null; task = pendingTasks.poll()) {
             droppedTasks.incrementAndGet();
         }
+        bufferPool.close();
         epoll.close();
     }
 }

@@ -196,7 +196,7 @@ class ConnectionTest {
              TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
             Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
             List<byte[]> messages = new CopyOnWriteArrayList<>();
-            connection.setMessageCallback((from, message) -> messages.add(message));
+            connection.setMessageCallback((from, message) -> messages.add(message.toByteArray()));
 
             connection.start(); // callbacks first, then events
 

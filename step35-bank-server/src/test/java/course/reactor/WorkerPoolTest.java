@@ -58,8 +58,8 @@ class WorkerPoolTest {
         int commands = 50_000; // 1.2 MB: without a limit, read and queued in a few milliseconds
         List<String> transfers = BankClient.transfers("t", "bob", 1, commands);
         int commandBytes = Buffer.HEADER_BYTES + "TRANSFER t-1 bob 1".length(); // the shortest of them
-        // At most the high-water mark, plus what one read round can bring: twice the loop's read buffer.
-        long bound = (BankServer.HIGH_WATER_MARK + 2L * EventLoop.READ_BUFFER_BYTES) / commandBytes;
+        // At most the high-water mark, plus what one read round can bring: Buffer.MAX_READ.
+        long bound = (BankServer.HIGH_WATER_MARK + (long) Buffer.MAX_READ) / commandBytes;
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (LoopThread running = new LoopThread(bank);
              BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
