@@ -7,13 +7,16 @@ import course.toolkit.ServerProcess;
 import course.toolkit.TestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Idle clients are closed, busy ones are not: first on a fake clock, then for real. */
 class IdleTimeoutTest {
     private static final byte[] PING = "ping".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] QUIET = "quiet".getBytes(StandardCharsets.UTF_8);
 
     @Test
     void closesTheIdleClientAndKeepsTheBusyOneOnAFakeClock() throws Exception {
@@ -41,6 +44,41 @@ class IdleTimeoutTest {
             assertThat(idle.awaitEof()).as("the idle client was closed").isTrue();
             assertThat(busy.echoFrame(PING)).as("the busy client was kept").isEqualTo(PING);
             Await.until("one connection left", () -> server.connectionCount() == 1);
+        }
+    }
+
+    @Test
+    void aClientThatOnlySendsIsNotIdleEither() throws Exception {
+        AtomicLong fakeNanos = new AtomicLong();
+        AtomicInteger quietOnes = new AtomicInteger();
+        TcpServer server = new TcpServer(new InetAddress("127.0.0.1", 0), 1 << 20, 1, fakeNanos::get);
+        server.setMessageCallback((connection, message) -> {
+            if (Arrays.equals(message.toByteArray(), QUIET)) {
+                quietOnes.incrementAndGet(); // no reply: only the read counts as activity
+            } else {
+                connection.send(message);
+            }
+        });
+        server.setIdleTimeout(Duration.ofSeconds(60));
+        try (LoopThread running = new LoopThread(server);
+             TestClient idle = TestClient.connect("127.0.0.1", server.address().port());
+             TestClient sender = TestClient.connect("127.0.0.1", server.address().port());
+             TestClient observer = TestClient.connect("127.0.0.1", server.address().port())) {
+            Await.until("three connections", () -> server.connectionCount() == 3);
+            fakeNanos.set(seconds(30));
+            sender.sendFrame(QUIET);
+            Await.until("the quiet message read at second 30", () -> quietOnes.get() == 1);
+            assertThat(observer.echoFrame(PING)).isEqualTo(PING);
+
+            fakeNanos.set(seconds(61)); // the idle client: 61 s of silence; the sender and the observer: 31
+            assertThat(observer.echoFrame(PING)).isEqualTo(PING); // wakes the loop: its timers run after this round
+            assertThat(observer.echoFrame(PING)).isEqualTo(PING);
+
+            assertThat(idle.awaitEof()).as("the idle client was closed").isTrue();
+            Await.until("the idle one gone", () -> server.connectionCount() == 2);
+            sender.sendFrame(QUIET);
+            Await.until("the sender still served", () -> quietOnes.get() == 2);
+            assertThat(server.connectionCount()).as("the sender was kept").isEqualTo(2);
         }
     }
 
