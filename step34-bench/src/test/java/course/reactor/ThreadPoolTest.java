@@ -39,6 +39,8 @@ class ThreadPoolTest {
             for (int i = 0; i < 100; i++) {
                 batch.add(small::incrementAndGet);
             }
+            Await.until("both threads asleep, waiting for work", () -> Threads.liveNamed("batch-").stream()
+                    .allMatch(thread -> thread.getState() == Thread.State.WAITING) && Threads.liveNamed("batch-").size() == 2);
             pool.submitAll(batch);
             Await.until("all 102 tasks run", () -> small.get() == 100 && bothRunning.getCount() == 0);
             Await.until("the two first tasks to have run side by side", () -> overlapped.get() == 2);

@@ -13,7 +13,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -135,6 +137,26 @@ class ConnectionTest {
             connection.setLowWaterMarkCallback(Connection::startReading, 1023);
             assertThatThrownBy(() -> connection.setHighWaterMarkCallback(Connection::stopReading, 1023))
                     .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void onceAShutdownHasFinishedReadingTheLowWaterMarkResumesNothing() throws Exception {
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Connection connection = new Connection(loop, Await.value("a connection", listener::accept), 1, MAX_FRAME);
+            connection.start(); // callbacks first, then events
+            try (LoopThread running = new LoopThread(loop)) {
+                loop.awaitRunning(); // or finishReading runs here, on this thread, while the loop starts
+                connection.finishReading();
+                CompletableFuture<Boolean> readingAfterResume = new CompletableFuture<>();
+                loop.runInLoop(() -> {
+                    connection.startReading(); // what the low-water callback does when the replies drain
+                    readingAfterResume.complete(connection.isReading());
+                });
+                assertThat(readingAfterResume.get(10, TimeUnit.SECONDS)).isFalse();
+            }
         }
     }
 
