@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The bank's business logic (业务逻辑): one command in, one reply out. Every message body is one
@@ -16,6 +17,8 @@ final class BankProtocol {
     static final int MAX_FAILED_LOGINS = 3;
     /** Transfers to names without an account a session may try; the last one's reply closes it. */
     static final int MAX_UNKNOWN_PAYEES = 10;
+    /** Compiled once: String.split compiles a pattern of more than one character on every call. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     /** How much of an unknown command word a reply repeats back. */
     private static final int ECHOED_WORD_CHARS = 20;
 
@@ -32,6 +35,13 @@ final class BankProtocol {
      * are not UTF-8 (handle() answers that).
      */
     static String decode(byte[] body) {
+        boolean ascii = true;
+        for (byte b : body) {
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return new String(body, StandardCharsets.US_ASCII); // every command a client of ours sends, and valid UTF-8
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
@@ -45,7 +55,7 @@ final class BankProtocol {
     }
 
     private static String firstWord(String command) {
-        return command.strip().split("\\s+", 2)[0]; // as handle() splits it
+        return SPACES.split(command.strip(), 2)[0]; // as handle() splits it
     }
 
     /** The reply to {@code command} (null: a message that was not UTF-8). */
@@ -53,7 +63,7 @@ final class BankProtocol {
         if (command == null) {
             return "ERR UNKNOWN a command is UTF-8 text";
         }
-        String[] words = command.strip().split("\\s+");
+        String[] words = SPACES.split(command.strip());
         Command named = Command.named(words[0]);
         if (named == null) {
             return words[0].isEmpty() ? "ERR UNKNOWN empty command" : "ERR UNKNOWN no command "
@@ -79,6 +89,11 @@ final class BankProtocol {
             };
         } catch (BankException e) {
             return e.reply();
+        } finally {
+            if (named.readsLedger) {
+                // After the read: every decision it may have seen is numbered at most this.
+                session.read(ledger.lastDecision());
+            }
         }
     }
 
@@ -151,22 +166,25 @@ final class BankProtocol {
         return "OK " + (outcome.made() ? "MADE " : "REFUSED ") + outcome.payee() + " " + outcome.cents();
     }
 
-    /** The commands, each with its number of arguments and whether it needs a login first. */
+    /** The commands, each with its number of arguments, whether it needs a login first, whether it reads the money. */
     private enum Command {
-        LOGIN(2, false, "LOGIN <user> <password>"),
-        BALANCE(0, true, "BALANCE"),
-        TRANSFER(3, true, "TRANSFER <id> <to-user> <cents>"),
-        STATUS(1, true, "STATUS <id>"),
-        HEARTBEAT(0, false, "HEARTBEAT"),
-        LOGOUT(0, true, "LOGOUT");
+        LOGIN(2, false, false, "LOGIN <user> <password>"),
+        BALANCE(0, true, true, "BALANCE"),
+        TRANSFER(3, true, true, "TRANSFER <id> <to-user> <cents>"),
+        STATUS(1, true, true, "STATUS <id>"),
+        HEARTBEAT(0, false, false, "HEARTBEAT"),
+        LOGOUT(0, true, false, "LOGOUT");
 
         final int arguments;
         final boolean needsLogin;
+        /** Its reply tells something about the money: it must wait for the disk (Session.read). */
+        final boolean readsLedger;
         final String usage;
 
-        Command(int arguments, boolean needsLogin, String usage) {
+        Command(int arguments, boolean needsLogin, boolean readsLedger, String usage) {
             this.arguments = arguments;
             this.needsLogin = needsLogin;
+            this.readsLedger = readsLedger;
             this.usage = usage;
         }
 

@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  * The online bank on top of the TcpServer library: each message is one command of BankProtocol,
  * each reply one line. The IO threads only read, frame and write (and answer HEARTBEAT, which
  * needs nothing else); the commands run on worker threads, because a login hashes for a tenth
- * of a second or more, and a transfer may wait for an account's lock and for the disk, and an IO
- * thread that waits stalls every client of its loop. A connection's commands run one at a time,
+ * of a second or more, and a transfer may wait for an account's lock, and an IO thread that
+ * waits stalls every client of its loop. A connection's commands run one at a time,
  * in order, so its Session needs no lock.
  */
 final class BankServer {
@@ -37,6 +37,8 @@ final class BankServer {
     private final TcpServer server;
     private final BankProtocol protocol;
     private final ThreadPool workers;
+    /** Where the ledger's decisions go: replies that read the ledger wait for it. */
+    private final Ledger.Recorder journal;
     private final LongSupplier clock;
     /** Commands handed to the workers and not answered yet: what a shutdown that runs out of time drops. */
     private final LongAdder requestsInWork = new LongAdder();
@@ -72,6 +74,7 @@ final class BankServer {
         server.setHighWaterMarkCallback(BankServer::pause, HIGH_WATER_MARK);
         server.setLowWaterMarkCallback(Connection::startReading, LOW_WATER_MARK);
         this.protocol = new BankProtocol(ledger, new LoginThrottle(clock));
+        this.journal = ledger.recorder();
         this.workers = new ThreadPool("worker", workerThreads);
         server.setRequestDrain(this::finishRequests);
     }
@@ -104,13 +107,7 @@ final class BankServer {
         Client queuedFor = client;
         List<Runnable> turns = roundTurns.get();
         boolean firstOfRound = turns.isEmpty();
-        client.commands.execute(() -> {
-            try {
-                answer(connection, queuedFor, command, bytes);
-            } finally {
-                requestsInWork.decrement();
-            }
-        }, turns);
+        client.commands.execute(() -> answer(connection, queuedFor, command, bytes), turns);
         if (firstOfRound && !turns.isEmpty()) {
             connection.loop().queueInLoop(() -> submitRound(turns)); // runs after this round's events
         }
@@ -151,25 +148,45 @@ final class BankServer {
     /** The client has finished sending: close once the replies to what it sent are out. */
     private void onEndOfStream(Connection connection) {
         if (connection.context() instanceof Client client) {
-            client.commands.execute(connection::closeWhenFlushed); // behind its pending replies, in order
+            // Behind its replies in work, and behind those waiting for the disk, in order.
+            client.commands.execute(() -> journal.whenDurable(client.session.seen(), lost -> connection.closeWhenFlushed()));
         } else {
             connection.closeWhenFlushed(); // nothing of it is waiting on a worker
         }
     }
 
-    /** On a worker: the command, then its reply, which also ends the command's time in work. */
+    /**
+     * On a worker: the command, then its reply, which also ends the command's time in work. A
+     * reply that read the ledger leaves only once every decision it may have seen is on disk, so
+     * no client hears of money a crash would take back. The worker does not wait for that: the
+     * journal thread sends the reply after its force, and the worker takes the next command.
+     */
     private void answer(Connection connection, Client client, String command, int bytes) {
         Session session = client.session;
-        // Nothing for a command sent after LOGOUT, or after a limit closed the session.
-        String reply = session.isOver() ? null : protocol.handle(session, command);
+        String reply;
+        try {
+            // Nothing for a command sent after LOGOUT, or after a limit closed the session.
+            reply = session.isOver() ? null : protocol.handle(session, command);
+        } catch (RuntimeException | Error e) {
+            requestsInWork.decrement();
+            throw e;
+        }
         if (!client.loggedIn && session.isLoggedIn()) {
             client.loggedIn = true;
             loginDeadline.loggedIn(connection);
         }
-        // From a worker, the connection hands the reply to its IO loop's task queue (and drops it
-        // if the client is gone by then); there the command stops counting as held.
+        boolean last = reply != null && session.isOver();
+        journal.whenDurable(session.seen(), lost ->
+                deliver(connection, lost == null || reply == null ? reply : Ledger.unavailable(lost).reply(), last, bytes));
+    }
+
+    /** On a worker, or on the journal thread once the disk has what the reply says. */
+    private void deliver(Connection connection, String reply, boolean last, int bytes) {
+        requestsInWork.decrement(); // answered: before the client can read it
+        // The connection hands the reply to its IO loop's task queue (and drops it if the client
+        // is gone by then); there the command stops counting as held.
         connection.sendReplies(reply == null ? List.of() : List.of(Message.of(reply.getBytes(StandardCharsets.UTF_8))), bytes);
-        if (reply != null && session.isOver()) {
+        if (last) {
             connection.closeWhenFlushed(); // queued behind the reply on the same loop: "OK bye" goes out first
         }
     }
@@ -194,8 +211,8 @@ final class BankServer {
      * workers finish what they have, by the deadline. Returns how many requests were dropped.
      */
     private long finishRequests(long deadlineNanos) {
-        if (workers.awaitIdle(deadlineNanos)) {
-            return 0;
+        if (workers.awaitIdle(deadlineNanos) && journal.awaitDurable(deadlineNanos)) {
+            return 0; // idle workers start no more waits for the disk, and the journal has told the last
         }
         workers.stopNow(); // out of time: drop the queue, interrupt the work in hand
         return requestsInWork.sum();

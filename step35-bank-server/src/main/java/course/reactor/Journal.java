@@ -5,6 +5,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -15,8 +24,9 @@ import java.util.zip.CRC32C;
  * 2 REFUSED bob t-9 alice 999999 d33867a6
  * </pre>
  * A sequence number, made or refused, the payer, the payer's id for it, the payee, the cents, and
- * a CRC32C of everything before it. Transfers waiting for the disk at the same time share one
- * write and one force (group commit, see record()).
+ * a CRC32C of everything before it. Lines decided while one force runs share the next write and
+ * force (group commit, see record()), on a thread of the journal's own, which then sends the
+ * replies that waited for them (whenDurable()).
  *
  * <p>The balances are not stored: on start the server takes the opening balances from its
  * accounts and replays the journal on top, which also rebuilds every id's outcome. Each write
@@ -31,26 +41,47 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     static final String REFUSED = "REFUSED";
     /** A checksum's width: 8 hex digits. */
     private static final int CRC_CHARS = 8;
+    /** The longest wait after a force for the next batch to fill (see writeBatches). */
+    private static final long MAX_GATHER_NANOS = 1_000_000;
+    /** How long close() waits for the disk to take the last batch. */
+    private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final JournalFile file;
     /** Appending before the replay would glue new lines to a torn one. Volatile: set by replay, unlocked. */
     private volatile boolean replayed;
-    /** Guarded by this: the sequence number of the last line made, written or not. */
-    private long lastSequence;
-    /** Guarded by this: every line up to this sequence number is on the disk. */
+    /**
+     * Guards everything below but the file: workers record lines and ask to be told, the journal
+     * thread takes batches and tells. Each holds it for a few field updates, never for IO.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a line is pending or close() begins: the journal thread sleeps on it. */
+    private final Condition work = lock.newCondition();
+    /** Signalled when everyone up to the forced end has been told: awaitDurable sleeps on it. */
+    private final Condition told = lock.newCondition();
+    /** The sequence number of the last line made, written or not. Written under the lock, read without. */
+    private volatile long lastSequence;
+    /** Every line up to this sequence number is on the disk. */
     private long durableSequence;
-    /** Guarded by this: lines made while a batch is being written, for the next batch. */
+    /** Whoever waited for a line up to this one has been told; a later wait for it needs none. */
+    private long toldSequence;
+    /** Lines made and not taken by the journal thread yet: the next batch. */
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    /** Guarded by this: the file's length after the last batch written, where the next one goes. */
+    /** Replies (and closes) waiting for a line to be forced, in the order they asked. */
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    /** The file's length after the last batch written, where the next one goes. */
     private long end;
-    /** Guarded by this: a leader is writing and forcing a batch, outside the monitor. */
-    private boolean writing;
-    /** Guarded by this. Set once a batch failed: the end of the file is no longer known, append nothing. */
+    /** Set by close(): the journal thread writes what is pending, tells, then ends. */
+    private boolean closing;
+    /** Set once a batch failed: the end of the file is no longer known, append nothing. */
     private boolean failed;
-    /** Guarded by this: after a failure, the last line of the failed batch, and whether it may be on disk. */
+    /** After a failure, every waiter has been told; later ones are told at once. */
+    private boolean failureTold;
+    /** After a failure, the last line of the failed batch, and whether it may be on disk. */
     private long failedBatchEnd;
     private boolean failedBatchMayBeOnDisk;
     private IOException failure;
+    /** Writes, forces and tells; started by replay(), ended by close(). */
+    private Thread writer;
 
     Journal(JournalFile file) {
         this.file = file;
@@ -90,10 +121,17 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                     + " (a crash while writing it)");
             file.truncate(lineStart);
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             lastSequence = lines;
             durableSequence = lines;
+            toldSequence = lines;
             end = lineStart;
+            writer = new Thread(this::writeBatches, "journal");
+            writer.setDaemon(true); // close() ends it; a test that forgets must not keep the JVM alive
+            writer.start();
+        } finally {
+            lock.unlock();
         }
         replayed = true;
         return lines;
@@ -144,12 +182,14 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
         }
     }
 
-    /** The line for a decision, with its newline. */
-    static byte[] line(long sequence, Transfer transfer, boolean made) {
-        String text = sequence + " " + (made ? MADE : REFUSED) + " " + transfer.payer() + " " + transfer.id()
-                + " " + transfer.payee() + " " + transfer.cents();
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        return (text + " " + crc(body, 0, body.length) + "\n").getBytes(StandardCharsets.UTF_8);
+    /** Appends the line for a decision, with its newline, to {@code out}. */
+    private static void line(long sequence, Transfer transfer, boolean made, ByteArrayOutputStream out) {
+        byte[] body = (sequence + " " + (made ? MADE : REFUSED) + " " + transfer.payer() + " " + transfer.id()
+                + " " + transfer.payee() + " " + transfer.cents()).getBytes(StandardCharsets.UTF_8);
+        out.writeBytes(body);
+        out.write(' ');
+        out.writeBytes(crc(body, 0, body.length).getBytes(StandardCharsets.ISO_8859_1));
+        out.write('\n');
     }
 
     /** CRC32C (the JDK's, in hardware on most CPUs) as 8 lower-case hex digits. */
@@ -161,62 +201,92 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     }
 
     /**
-     * Appends one decision and waits until it is on the disk: group commit (组提交). On a worker
-     * thread, with the transfer's account locks held: force() takes from a fraction of a
-     * millisecond to tens of them, and transfers that arrive meanwhile must not each wait for a
-     * force of their own. So a line is first numbered and put in {@code pending}; if no batch is
-     * being written, this thread becomes the leader: it takes everything pending, writes it in
-     * one write, forces once, and wakes the others. Lines that arrived during its force are the
-     * next leader's batch. One force, however many transfers it carries; none returns before
-     * the force that covers its line.
+     * Numbers one decision and queues its line for the journal thread, which writes and forces it with
+     * whatever else is pending: group commit (组提交). Returns at once: called on a worker with
+     * the transfer's account locks held, and neither the worker nor the locks wait for the disk.
+     * Whoever reports the decision waits for it instead, with whenDurable().
      *
-     * <p>If the write or the force fails, the batch may be partly or wholly in the file: it is
-     * cut off again if possible (then a {@link Ledger.NotRecordedException} for each of its
-     * transfers), else the IOException says the outcome is unknown. Lines not yet written are
-     * not recorded. Nothing is appended after a failure until a restart.
+     * <p>Throws once a batch has failed: nothing is appended after a failure until a restart.
      */
     @Override
     public void record(Transfer transfer, boolean made) throws IOException {
         if (!replayed) {
             throw new IllegalStateException("replay " + file + " before appending to it");
         }
-        long mine;
-        synchronized (this) {
+        lock.lock();
+        try {
             if (failed) {
-                throw new Ledger.NotRecordedException(file + ": an earlier write failed; nothing appended since");
+                throw failureFor(failedBatchEnd);
             }
-            mine = ++lastSequence; // numbered under the account locks: the journal's order is the order applied
-            pending.writeBytes(line(mine, transfer, made));
+            if (closing) {
+                throw new Ledger.NotRecordedException(file + " is closed");
+            }
+            long sequence = lastSequence + 1; // numbered under the account locks: the journal's order is the order applied
+            line(sequence, transfer, made, pending);
+            lastSequence = sequence;
+            work.signal(); // the journal thread, if it sleeps; nobody, while it forces
+        } finally {
+            lock.unlock();
         }
-        boolean interrupted = false;
+    }
+
+    @Override
+    public long lastRecorded() {
+        return lastSequence;
+    }
+
+    /**
+     * Calls {@code then} with null once every line up to {@code sequence} is on the disk, or with
+     * the reason if it never will be: at once on this thread if that is already known, else on
+     * the journal thread after the force. Calls made in order for sequences that do not go down
+     * (one connection's replies) are answered in that order.
+     */
+    @Override
+    public void whenDurable(long sequence, Consumer<IOException> then) {
+        IOException outcome;
+        lock.lock();
+        try {
+            if (sequence <= toldSequence) {
+                outcome = null;
+            } else if (failureTold) {
+                outcome = failureFor(sequence);
+            } else {
+                waiters.addLast(new Waiter(sequence, then)); // answered now, it could overtake a wait being told
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        then.accept(outcome);
+    }
+
+    /** The journal thread: takes what is pending, writes it in one write, forces once, tells whoever waited for it. */
+    private void writeBatches() {
         try {
             while (true) {
                 byte[] batch;
                 long batchStart;
+                long batchLines;
                 long batchEnd;
-                synchronized (this) {
-                    while (durableSequence < mine && writing && !failed) {
-                        try {
-                            wait();
-                        } catch (InterruptedException e) {
-                            // The leader's force decides this line's fate; an interrupted leader fails the batch.
-                            interrupted = true;
-                        }
+                lock.lock();
+                try {
+                    while (pending.size() == 0 && !closing) {
+                        work.await();
                     }
-                    if (durableSequence >= mine) {
-                        return;
+                    if (pending.size() == 0) {
+                        return; // closing, and everything is written
                     }
-                    if (failed) {
-                        throw failureFor(mine);
-                    }
-                    batch = pending.toByteArray(); // nobody is writing, and ours is still pending: lead
+                    batch = pending.toByteArray();
                     pending.reset();
                     batchStart = end;
+                    batchLines = lastSequence - durableSequence;
                     batchEnd = lastSequence;
-                    writing = true;
+                } finally {
+                    lock.unlock();
                 }
                 IOException error = null;
                 boolean mayBeOnDisk = false;
+                long forceStart = System.nanoTime();
                 try {
                     file.append(ByteBuffer.wrap(batch));
                     file.force();
@@ -224,8 +294,9 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                     error = e;
                     mayBeOnDisk = !takenBack(batchStart, e);
                 }
-                synchronized (this) {
-                    writing = false;
+                long forceNanos = System.nanoTime() - forceStart;
+                lock.lock();
+                try {
                     if (error == null) {
                         durableSequence = batchEnd;
                         end = batchStart + batch.length;
@@ -235,17 +306,86 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                         failedBatchMayBeOnDisk = mayBeOnDisk;
                         failure = error;
                     }
-                    notifyAll();
+                } finally {
+                    lock.unlock();
+                }
+                if (error != null) {
+                    System.err.println(file + ": writing failed, appending nothing more until a restart: " + error);
+                }
+                tellWaiters();
+                if (error != null) {
+                    return;
+                }
+                if (batchLines > 1) {
+                    // A commit delay, like PostgreSQL's commit_delay: this batch had company, so more
+                    // transfers are on their way. Waiting about as long as a force takes lets the
+                    // next force carry them too: fewer forces, each carrying more, and the CPU a force
+                    // costs goes to the transfers. A lone transfer's batch has one line: it never waits.
+                    LockSupport.parkNanos(Math.min(forceNanos, MAX_GATHER_NANOS));
                 }
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        } catch (InterruptedException e) {
+            // close() gave up on a disk that does not answer: what is pending was never acknowledged.
+        }
+    }
+
+    /** Everyone waiting for a line on disk (or for any line, after a failure), in the order they asked. */
+    private void tellWaiters() {
+        while (true) {
+            List<Waiter> due = new ArrayList<>();
+            List<IOException> outcomes = new ArrayList<>();
+            lock.lock();
+            try {
+                for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                    Waiter waiter = it.next();
+                    if (failed || waiter.sequence <= durableSequence) {
+                        it.remove();
+                        due.add(waiter);
+                        outcomes.add(waiter.sequence <= durableSequence ? null : failureFor(waiter.sequence));
+                    }
+                }
+                if (due.isEmpty()) {
+                    // Only now may a later wait be answered at once: every earlier one has been.
+                    toldSequence = durableSequence;
+                    failureTold = failed;
+                    told.signalAll();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (int i = 0; i < due.size(); i++) { // outside the lock: workers keep recording meanwhile
+                try {
+                    due.get(i).then.accept(outcomes.get(i));
+                } catch (RuntimeException e) {
+                    System.err.println(file + ": a reply waiting for the disk failed: " + e);
+                }
             }
         }
     }
 
-    /** Guarded by this: what a record() whose line did not make it is told, once the journal has failed. */
+    /** Waits until every line recorded so far is forced, or has failed, and whoever waited is told; false if the deadline came first. */
+    @Override
+    public boolean awaitDurable(long deadlineNanos) {
+        lock.lock();
+        try {
+            while (toldSequence < lastSequence && !failureTold) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                told.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: what a record() whose line did not make it is told, once the journal has failed. */
     private IOException failureFor(long sequence) {
         if (sequence <= failedBatchEnd && failedBatchMayBeOnDisk) {
             return new IOException(file + ": writing failed and could not be undone (" + failure + ")", failure);
@@ -255,8 +395,13 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     }
 
     /** Lines made and not on the disk yet: the batch being written plus the next one; for tests. */
-    synchronized long waitingForDisk() {
-        return lastSequence - durableSequence;
+    long waitingForDisk() {
+        lock.lock();
+        try {
+            return lastSequence - durableSequence;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Best effort: cuts the file back to {@code length}; false (with the reason added to {@code cause}) if it could not. */
@@ -275,8 +420,34 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
         return file.toString();
     }
 
+    /** Writes and forces what is pending (for up to CLOSE_TIMEOUT_MS), tells who waited, ends the journal thread, closes the file. */
     @Override
     public void close() throws IOException {
+        Thread writing;
+        lock.lock();
+        try {
+            closing = true;
+            work.signal();
+            writing = writer;
+        } finally {
+            lock.unlock();
+        }
+        if (writing != null) {
+            try {
+                writing.join(CLOSE_TIMEOUT_MS);
+                if (writing.isAlive()) { // a disk that does not answer: what is left was never acknowledged
+                    System.err.println(file + ": closing without the lines still waiting for the disk");
+                    writing.interrupt();
+                    writing.join(CLOSE_TIMEOUT_MS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         file.close();
+    }
+
+    /** One reply (or close) waiting for line {@code sequence} to be forced. */
+    private record Waiter(long sequence, Consumer<IOException> then) {
     }
 }

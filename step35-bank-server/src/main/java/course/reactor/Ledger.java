@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The accounts and the money moving between them. Called from many worker threads at once.
@@ -79,8 +80,8 @@ final class Ledger {
 
     /**
      * Moves money and returns the payer's new balance; or, for an id the payer has used before,
-     * the first outcome again: its balance then, or its refusal. The recorder (the journal) has
-     * the decision on disk before this returns: once it does, a crash loses nothing.
+     * the first outcome again: its balance then, or its refusal. The decision is recorded, not
+     * yet on the disk, when this returns: its reply must wait, see Recorder.whenDurable.
      */
     long transfer(Transfer transfer) throws BankException {
         Account source = account(transfer.payer());
@@ -126,8 +127,8 @@ final class Ledger {
 
     /** What became of {@code payer}'s transfer {@code id}; null if none has it (so far). */
     Outcome outcome(String payer, String id) throws BankException {
-        // The account's monitor: a transfer with this id that is still waiting for the disk holds
-        // it, so the answer comes once that transfer is decided, never half way.
+        // The account's monitor: a transfer with this id being decided holds it, so the answer
+        // comes once that transfer is decided, never half way.
         return account(payer).outcome(id);
     }
 
@@ -180,10 +181,7 @@ final class Ledger {
             // transfer: refuse them all until a person has looked and restarted.
             recorderFailed = true;
             System.err.println("journal failed, refusing transfers from now on: " + e);
-            throw new BankException("UNAVAILABLE", "the journal failed; " + (e instanceof NotRecordedException
-                    ? "this transfer was not made"
-                    : "this transfer may still be on disk (ask STATUS after a restart)")
-                    + "; no transfers until a restart");
+            throw unavailable(e);
         }
     }
 
@@ -224,16 +222,57 @@ final class Ledger {
         }
     }
 
-    /** Where each decision goes before the balances change: the journal, or nowhere. */
+    /** The sequence number of the last decision recorded: a reply that read the ledger may leave once it is on disk. */
+    long lastDecision() {
+        return recorder.lastRecorded();
+    }
+
+    Recorder recorder() {
+        return recorder;
+    }
+
+    /** The refusal for a reply whose decisions the recorder could not put on disk, or a transfer it would not take. */
+    static BankException unavailable(IOException failure) {
+        return new BankException("UNAVAILABLE", "the journal failed; " + (failure instanceof NotRecordedException
+                ? "unconfirmed transfers were not made"
+                : "unconfirmed transfers may still be on disk (ask STATUS after a restart)")
+                + "; no transfers until a restart");
+    }
+
+    /**
+     * Where each decision goes before the balances change: the journal, or nowhere. A recorder
+     * that is only a record() (a lambda in a test) has the decision on disk when it returns;
+     * the journal only numbers and queues it, and says later when it is on disk.
+     */
     @FunctionalInterface
     interface Recorder {
         Recorder NONE = (transfer, made) -> { };
 
         /**
-         * Returns once the decision (made, or refused) is on disk. Throws NotRecordedException if
-         * it surely is not; any other IOException means it may be, or part of it.
+         * Takes the decision (made, or refused), under the transfer's account locks. Throws
+         * NotRecordedException if it surely is not recorded; any other IOException means it
+         * may be, or part of it.
          */
         void record(Transfer transfer, boolean made) throws IOException;
+
+        /** The sequence number of the last decision taken; 0 for a recorder that does not number them. */
+        default long lastRecorded() {
+            return 0;
+        }
+
+        /**
+         * Calls {@code then} with null once every decision up to {@code sequence} is on disk, or
+         * with the reason it never will be; here, at once, for a recorder whose record() returns
+         * only then.
+         */
+        default void whenDurable(long sequence, Consumer<IOException> then) {
+            then.accept(null);
+        }
+
+        /** Waits until every decision taken so far is on disk (or has failed) and its waiters told; false past the deadline. */
+        default boolean awaitDurable(long deadlineNanos) {
+            return true;
+        }
     }
 
     /** A record() that failed and left nothing of the transfer on disk: the client may retry after a restart. */

@@ -16,11 +16,6 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
     static final int MAX_MAX_FRAME = 64 << 20;
     static final int DEFAULT_IO_THREADS = Runtime.getRuntime().availableProcessors();
     static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
-    /**
-     * With --data a worker spends most of its time waiting for the disk, and each transfer that
-     * waits holds one: the number of workers is the most transfers one fsync can carry.
-     */
-    static final int DEFAULT_WORKERS_WITH_DATA = 64;
     static final int DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
     static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = (int) BankServer.DEFAULT_LOGIN_TIMEOUT.toSeconds();
     static final String USAGE = """
@@ -38,7 +33,7 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
               --io-threads N     event loops serving connections, each on its own
                                  thread (default: the number of processors)
               --workers N        threads running the commands: logins, transfers
-                                 (default: the number of processors; 64 with --data)
+                                 (default: the number of processors)
               --idle-timeout SECONDS  close a client that sends and receives nothing for
                                  this long (default 0: never)
               --shutdown-timeout SECONDS  on SIGTERM or SIGINT, finish the requests at hand
@@ -80,7 +75,7 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
         List<String> positional = new ArrayList<>();
         int maxFrame = DEFAULT_MAX_FRAME;
         int ioThreads = DEFAULT_IO_THREADS;
-        int workers = 0; // not given
+        int workers = DEFAULT_WORKERS;
         int idleTimeoutSeconds = 0;
         int shutdownTimeoutSeconds = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
         Path accountsFile = null;
@@ -142,9 +137,6 @@ record ServerOptions(String host, int port, int maxFrame, int ioThreads, int wor
         if (dataDir != null && accountsFile == null && !demo) {
             // Money on disk under accounts whose passwords the README prints is a mistake to make on purpose only.
             throw new IllegalArgumentException("--data needs --accounts FILE (or --demo, for the demo accounts)");
-        }
-        if (workers == 0) {
-            workers = dataDir == null ? DEFAULT_WORKERS : DEFAULT_WORKERS_WITH_DATA;
         }
         return new ServerOptions(host, port, maxFrame, ioThreads, workers, idleTimeoutSeconds, shutdownTimeoutSeconds,
                 accountsFile, dataDir, demo || accountsFile == null, loginTimeoutSeconds, maxConnections);

@@ -18,6 +18,8 @@ final class Session {
     private boolean over;
     private int failedLogins;
     private int unknownPayees;
+    /** The last ledger decision a reply of this session may depend on; its replies leave once it is on disk. */
+    private long seen;
 
     Session(String peer) {
         this.peer = peer;
@@ -51,6 +53,20 @@ final class Session {
 
     boolean isOver() {
         return over;
+    }
+
+    /**
+     * A reply is being made from the ledger, whose last decision is now {@code decision}. The
+     * ledger's count only grows, so each reply waits at least for what the one before it waited
+     * for, and they leave in order.
+     */
+    void read(long decision) {
+        seen = decision;
+    }
+
+    /** The decision this session's next reply must see on disk first: the last one it read; 0 if none. */
+    long seen() {
+        return seen;
     }
 
     /** Counts a failed LOGIN on this connection and returns how many there have been. */

@@ -52,6 +52,29 @@ class BankProtocolTest {
     }
 
     @Test
+    void aReplyThatReadsTheMoneyRemembersTheLastDecisionItMayHaveSeenAndNoOtherReplyDoes() throws Exception {
+        try (JournaledLedger books = new JournaledLedger("alice", "bob")) {
+            BankProtocol bank = new BankProtocol(books.ledger, new LoginThrottle(fakeNanos::get));
+            Session alice = new Session("alice's");
+            Session bob = new Session("bob's");
+            bank.handle(alice, "LOGIN alice alice-secret");
+            bank.handle(bob, "LOGIN bob bob-secret");
+            assertThat(alice.seen()).as("a login reads no money").isZero();
+            bank.handle(alice, "TRANSFER t-1 bob 5");
+            assertThat(alice.seen()).isEqualTo(1);
+            bank.handle(alice, "TRANSFER t-2 bob 999999999"); // refused for want of funds: a decision too
+            assertThat(alice.seen()).isEqualTo(2);
+            bank.handle(bob, "BALANCE");
+            assertThat(bob.seen()).as("alice's transfers are in bob's balance").isEqualTo(2);
+            books.ledger.transfer(new Transfer("bob", "x", "alice", 1)); // decision 3
+            bank.handle(alice, "HEARTBEAT");
+            assertThat(alice.seen()).as("a heartbeat reads no money").isEqualTo(2);
+            bank.handle(alice, "STATUS t-1");
+            assertThat(alice.seen()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void anIdIsShortAndPlain() {
         protocol.handle(session, "LOGIN alice alice-secret");
         for (String id : new String[] {"x".repeat(65), "a/b", "tr\u00e9s", "a\"b"}) {

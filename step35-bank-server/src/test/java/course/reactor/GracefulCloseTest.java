@@ -45,18 +45,16 @@ class GracefulCloseTest {
 
     @Test
     void newClientsAreRefusedWhileTheTransfersAtHandStillWaitForTheDisk() throws Exception {
-        RecordingJournalFile disk = new RecordingJournalFile();
-        Journal journal = new Journal(disk);
-        Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
-        journal.replay(ledger);
-        BankServer bank = TestBank.server(1, 2, ledger);
+        JournaledLedger books = new JournaledLedger("alice", "bob");
+        RecordingJournalFile disk = books.disk;
+        BankServer bank = TestBank.server(1, 2, books.ledger);
         int port = bank.address().port();
         Thread closer = new Thread(bank::close, "closer");
         try (LoopThread serving = new LoopThread(bank);
              BankClient alice = BankClient.connect(port).loginAs("alice")) {
             disk.holdForces(); // a disk as slow as this test needs, whatever the real one does
             alice.sendInOneWrite(BankClient.transfers("t", "bob", 1, 5));
-            disk.awaitForcesEntered(1); // the server has read all five, and the first waits for the disk
+            disk.awaitForcesEntered(1); // the first is being forced, the other four wait behind it
 
             closer.start();
             Await.until("new clients to be refused while the work goes on", () -> isRefused(port));
@@ -71,7 +69,7 @@ class GracefulCloseTest {
             assertThat(closer.isAlive()).as("close() has returned").isFalse();
             assertThat(serving.awaitEnd(10_000)).isTrue();
         } finally {
-            disk.releaseForces();
+            books.close();
         }
         assertThat(disk.forcedText().lines()).hasSize(5);
     }

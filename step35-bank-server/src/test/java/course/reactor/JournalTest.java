@@ -3,6 +3,8 @@ package course.reactor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import course.toolkit.Await;
+import course.toolkit.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,17 +239,98 @@ class JournalTest {
     }
 
     @Test
-    void aFailedForceCutsTheLineOffAgainAndNothingIsAppendedUntilARestart() throws Exception {
+    void aFailedForceCutsTheLineOffAgainTellsWhoWaitedAndNothingIsAppendedUntilARestart() throws Exception {
         RecordingJournalFile file = new RecordingJournalFile(line(1, "TRANSFER alice t-1 bob 1"));
+        try (Journal journal = new Journal(file)) {
+            Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
+            journal.replay(ledger);
+            file.failForces(new IOException("No space left on device"));
+            ledger.transfer(new Transfer("alice", "t-2", "bob", 1)); // decided and queued: the disk has not answered yet
+            assertThat(toldFor(journal, 2)).isInstanceOf(Ledger.NotRecordedException.class);
+            assertThat(file.text()).as("taken back").isEqualTo(line(1, "TRANSFER alice t-1 bob 1"));
+            assertThatThrownBy(() -> journal.record(new Transfer("alice", "t-3", "bob", 1), true))
+                    .isInstanceOf(Ledger.NotRecordedException.class);
+            assertThat(toldFor(journal, 1)).as("a line forced before the failure is on disk still").isNull();
+        }
+    }
+
+    @Test
+    void aWaitIsToldOnlyOnceItsLineIsForcedAndWaitsAreToldInTheOrderAsked() throws Exception {
+        RecordingJournalFile file = new RecordingJournalFile();
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
+        try (Journal journal = new Journal(file)) {
+            journal.replay(TestBank.ledger("alice", "bob"));
+            file.holdForces();
+            journal.record(new Transfer("alice", "t-1", "bob", 1), true);
+            journal.whenDurable(1, lost -> told.add("first, t-1 forced: " + file.forcedText().contains(" t-1 ")));
+            file.awaitForcesEntered(1);
+            journal.record(new Transfer("alice", "t-2", "bob", 1), true);
+            journal.whenDurable(2, lost -> told.add("second, t-2 forced: " + file.forcedText().contains(" t-2 ")));
+            journal.whenDurable(2, lost -> told.add("third, t-2 forced: " + file.forcedText().contains(" t-2 ")));
+            assertThat(told).as("the force is held").isEmpty();
+
+            file.releaseForces();
+            Await.until("all three told", () -> told.size() == 3);
+            assertThat(told).containsExactly("first, t-1 forced: true", "second, t-2 forced: true", "third, t-2 forced: true");
+            List<String> now = new ArrayList<>();
+            journal.whenDurable(2, lost -> now.add("at once"));
+            assertThat(now).as("a line on disk already: told on the caller's thread").containsExactly("at once");
+        }
+    }
+
+    @Test
+    void aWaitForALineOnDiskStillQueuesBehindTheWaitsBeingToldForIt() throws Exception {
+        RecordingJournalFile file = new RecordingJournalFile();
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch telling = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        try (Journal journal = new Journal(file)) {
+            journal.replay(TestBank.ledger("alice", "bob"));
+            file.holdForces();
+            journal.record(new Transfer("alice", "t-1", "bob", 1), true);
+            journal.whenDurable(1, lost -> {
+                telling.countDown();
+                awaitQuietly(goOn);
+                told.add("first");
+            });
+            file.awaitForcesEntered(1);
+            file.releaseForces();
+            assertThat(telling.await(10, TimeUnit.SECONDS)).as("line 1 forced, its first wait being told").isTrue();
+
+            journal.whenDurable(1, lost -> told.add("second")); // a connection's next reply, say: it must not overtake
+            goOn.countDown();
+            Await.until("both told", () -> told.size() == 2);
+            assertThat(told).containsExactly("first", "second");
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void closeWritesAndForcesWhatIsPendingAndEndsTheJournalThread() throws Exception {
+        RecordingJournalFile file = new RecordingJournalFile();
         Journal journal = new Journal(file);
-        Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
-        journal.replay(ledger);
-        file.failForces(new IOException("No space left on device"));
-        assertThatThrownBy(() -> ledger.transfer(new Transfer("alice", "t-2", "bob", 1)))
-                .hasMessage("the journal failed; this transfer was not made; no transfers until a restart");
-        assertThat(file.text()).as("taken back").isEqualTo(line(1, "TRANSFER alice t-1 bob 1"));
-        assertThatThrownBy(() -> journal.record(new Transfer("alice", "t-3", "bob", 1), true))
+        journal.replay(TestBank.ledger("alice", "bob"));
+        assertThat(Threads.liveNamed("journal")).hasSize(1);
+        journal.record(new Transfer("alice", "t-1", "bob", 1), true);
+        journal.close();
+        assertThat(file.forcedText()).isEqualTo(line(1, "TRANSFER alice t-1 bob 1"));
+        assertThat(Threads.liveNamed("journal")).isEmpty();
+        assertThatThrownBy(() -> journal.record(new Transfer("alice", "t-2", "bob", 1), true))
                 .isInstanceOf(Ledger.NotRecordedException.class);
+    }
+
+    /** What the journal tells a wait for line {@code sequence}: null once it is on disk, else why it never will be. */
+    private static IOException toldFor(Journal journal, long sequence) throws Exception {
+        CompletableFuture<IOException> told = new CompletableFuture<>();
+        journal.whenDurable(sequence, told::complete);
+        return told.get(10, TimeUnit.SECONDS);
     }
 
     /** A journal line with its sequence number, checksum and newline, as Journal writes it. */

@@ -145,7 +145,7 @@ class LedgerTest {
             throw new IOException("No space left on device");
         });
         assertThatThrownBy(() -> ledger.transfer(new Transfer("alice", "t1", "bob", 1))).isInstanceOf(BankException.class)
-                .hasMessage("the journal failed; this transfer may still be on disk (ask STATUS after a restart);"
+                .hasMessage("the journal failed; unconfirmed transfers may still be on disk (ask STATUS after a restart);"
                         + " no transfers until a restart")
                 .extracting(e -> ((BankException) e).code()).isEqualTo("UNAVAILABLE");
         assertThat(ledger.outcome("alice", "t1")).as("no outcome: a restart decides").isNull();
@@ -163,7 +163,7 @@ class LedgerTest {
             throw new Ledger.NotRecordedException("force failed, line cut off again");
         });
         assertThatThrownBy(() -> ledger.transfer(new Transfer("alice", "t1", "bob", 1)))
-                .hasMessage("the journal failed; this transfer was not made; no transfers until a restart");
+                .hasMessage("the journal failed; unconfirmed transfers were not made; no transfers until a restart");
         assertThatThrownBy(() -> ledger.transfer(new Transfer("alice", "t1", "bob", 1)))
                 .extracting(e -> ((BankException) e).code()).isEqualTo("UNAVAILABLE");
     }

@@ -71,8 +71,6 @@ class ServerOptionsTest {
     void takesWorkersButNeverZero() {
         assertThat(ServerOptions.parse().workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(ServerOptions.parse("--workers", "3").workers()).isEqualTo(3);
-        assertThat(ServerOptions.parse("--data", "d", "--demo").workers()).as("each waits for the disk").isEqualTo(64);
-        assertThat(ServerOptions.parse("--data", "d", "--demo", "--workers", "3").workers()).isEqualTo(3);
         assertThatThrownBy(() -> ServerOptions.parse("--workers", "0")).hasMessage("bad --workers 0 (expected a positive number)");
     }
 

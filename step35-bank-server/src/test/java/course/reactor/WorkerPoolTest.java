@@ -4,110 +4,139 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import course.toolkit.Await;
 import course.toolkit.Threads;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** Commands on worker threads: a stuck one stalls nobody else, one client's replies keep their order, money adds up. */
+/** Commands on worker threads: a slow disk holds only the replies that read the money, one client's replies keep their order, money adds up. */
 class WorkerPoolTest {
     private static final String[] USERS = {"alice", "bob", "carol", "dave", "erin"};
 
     @Test
-    void aTransferStuckOnTheDiskStallsOnlyItsAccountsNotTheIoLoop() throws Exception {
-        CountDownLatch stuck = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder slowDisk = stuckDisk(transfer -> transfer.cents() == 777, stuck, release);
-        Ledger ledger = new Ledger(TestBank.accounts("alice", "bob", "carol"), slowDisk);
-        BankServer bank = TestBank.server(1, 3, ledger); // one IO loop for all three clients
-        int port = bank.address().port();
-        try (LoopThread running = new LoopThread(bank);
-             BankClient alice = BankClient.connect(port).loginAs("alice");
-             BankClient bob = BankClient.connect(port).loginAs("bob");
-             BankClient carol = BankClient.connect(port).loginAs("carol")) {
-            alice.send("TRANSFER t-1 bob 777");
-            Await.until("the transfer to wait for the disk, holding alice's and bob's locks", () -> stuck.getCount() == 0);
-            bob.send("BALANCE"); // a second worker waits for bob's lock
+    void aForceInProgressHoldsNoAccountNoWorkerAndNoIoLoopOnlyTheRepliesThatReadTheMoney() throws Exception {
+        try (JournaledLedger books = new JournaledLedger("alice", "bob", "carol", "dave", "erin")) {
+            BankServer bank = TestBank.server(1, 1, books.ledger); // one IO loop, one worker
+            int port = bank.address().port();
+            try (LoopThread running = new LoopThread(bank);
+                 BankClient alice = BankClient.connect(port).loginAs("alice");
+                 BankClient bob = BankClient.connect(port).loginAs("bob");
+                 BankClient carol = BankClient.connect(port).loginAs("carol");
+                 BankClient dave = BankClient.connect(port).loginAs("dave")) {
+                books.disk.holdForces(); // a disk as slow as this test needs
+                alice.send("TRANSFER t-1 bob 777");
+                books.disk.awaitForcesEntered(1);
+                bob.send("BALANCE"); // it reads bob's account, which alice's transfer has changed in memory only
+                Await.until("bob's command taken in", () -> bank.requestsInWork() == 2);
+                carol.send("TRANSFER t-1 dave 5"); // decided meanwhile: no account lock and no worker is held
+                Await.until("carol's transfer decided, behind the held force", () -> books.journal.waitingForDisk() == 2);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(dave.command("HEARTBEAT")).as("the IO loop serves").isEqualTo("OK");
+                }
+                try (BankClient erin = BankClient.connect(port).loginAs("erin")) {
+                    // The one worker answered erin, so it had run bob's BALANCE, queued before.
+                    assertThat(bank.requestsInWork()).as("alice's, bob's and carol's replies wait for the disk").isEqualTo(3);
+                }
+                assertThat(books.disk.forces()).isZero();
 
-            for (int i = 0; i < 10; i++) { // the IO loop and the third worker still serve carol
-                assertThat(carol.command("HEARTBEAT")).isEqualTo("OK");
-                assertThat(carol.command("BALANCE")).isEqualTo("OK 100000");
+                books.disk.releaseForces();
+                assertThat(alice.reply()).isEqualTo("OK 99223");
+                assertThat(bob.reply()).as("the balance the disk now has").isEqualTo("OK 100777");
+                assertThat(carol.reply()).isEqualTo("OK 99995");
+                assertThat(books.disk.forces()).as("alice's line, then carol's").isEqualTo(2);
+                assertThat(Threads.liveNamed("worker-")).hasSize(1);
             }
-
-            release.countDown();
-            assertThat(alice.reply()).isEqualTo("OK 99223");
-            assertThat(bob.reply()).as("the balance after the transfer it waited for").isEqualTo("OK 100777");
-            assertThat(Threads.liveNamed("worker-")).hasSize(3);
         }
         assertThat(Threads.liveNamed("worker-")).as("the workers end with the server").isEmpty();
+        assertThat(Threads.liveNamed("journal")).as("the journal thread ends with the journal").isEmpty();
     }
 
     @Test
     void aClientPipeliningFasterThanTheDiskIsReadOnlyAsFarAsItsCommandsInWorkAllow() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder stuckDisk = stuckDisk(transfer -> true, new CountDownLatch(1), release);
-        BankServer bank = TestBank.server(1, 2, new Ledger(TestBank.accounts("alice", "bob"), stuckDisk));
-        int commands = 50_000; // 1.2 MB: without a limit, read and queued in a few milliseconds
-        List<String> transfers = BankClient.transfers("t", "bob", 1, commands);
-        int commandBytes = Buffer.HEADER_BYTES + "TRANSFER t-1 bob 1".length(); // the shortest of them
-        // At most the high-water mark, plus what one read round can bring: Buffer.MAX_READ.
-        long bound = (BankServer.HIGH_WATER_MARK + (long) Buffer.MAX_READ) / commandBytes;
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (LoopThread running = new LoopThread(bank);
-             BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
-            Future<?> sent = writer.submit(() -> {
-                alice.sendInOneWrite(transfers); // blocks once the server stops reading
-                return null;
-            });
-            Await.until("the limit reached", () -> bank.requestsInWork() * commandBytes >= BankServer.HIGH_WATER_MARK);
-            long watchUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-            while (System.nanoTime() < watchUntil) { // a bound on growth can only be watched for a while
-                assertThat(bank.requestsInWork()).as("commands held for alice").isLessThanOrEqualTo(bound);
-                Thread.onSpinWait();
-            }
+        try (JournaledLedger books = new JournaledLedger("alice", "bob")) {
+            BankServer bank = TestBank.server(1, 2, books.ledger);
+            int commands = 50_000; // 1.2 MB: without a limit, read and queued in a few milliseconds
+            List<String> transfers = BankClient.transfers("t", "bob", 1, commands);
+            int commandBytes = Buffer.HEADER_BYTES + "TRANSFER t-1 bob 1".length(); // the shortest of them
+            // At most the high-water mark, plus what one read round can bring: Buffer.MAX_READ.
+            long bound = (BankServer.HIGH_WATER_MARK + (long) Buffer.MAX_READ) / commandBytes;
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try (LoopThread running = new LoopThread(bank);
+                 BankClient alice = BankClient.connect(bank.address().port()).loginAs("alice")) {
+                books.disk.holdForces();
+                Future<?> sent = writer.submit(() -> {
+                    alice.sendInOneWrite(transfers); // blocks once the server stops reading
+                    return null;
+                });
+                Await.until("the limit reached", () -> bank.requestsInWork() * commandBytes >= BankServer.HIGH_WATER_MARK);
+                long watchUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                while (System.nanoTime() < watchUntil) { // a bound on growth can only be watched for a while
+                    assertThat(bank.requestsInWork()).as("commands held for alice").isLessThanOrEqualTo(bound);
+                    assertThat(books.journal.waitingForDisk()).as("lines held for alice").isLessThanOrEqualTo(bound);
+                    Thread.onSpinWait();
+                }
 
-            release.countDown(); // the disk is back: reading resumes as the workers catch up
-            for (int i = 1; i <= commands; i++) {
-                assertThat(alice.reply()).as("transfer %d", i).isEqualTo("OK " + (TestBank.OPENING_CENTS - i));
+                books.disk.releaseForces(); // the disk is back: reading resumes as the replies go out
+                for (int i = 1; i <= commands; i++) {
+                    assertThat(alice.reply()).as("transfer %d", i).isEqualTo("OK " + (TestBank.OPENING_CENTS - i));
+                }
+                sent.get(10, TimeUnit.SECONDS);
+            } finally {
+                writer.shutdownNow();
             }
-            sent.get(10, TimeUnit.SECONDS);
-        } finally {
-            release.countDown();
-            writer.shutdownNow();
         }
     }
 
     @Test
-    void aHeartbeatIsAnsweredOnTheIoThreadWhileEveryWorkerWaitsButNeverOvertakesAnEarlierCommand() throws Exception {
-        CountDownLatch stuck = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Ledger.Recorder stuckDisk = stuckDisk(transfer -> true, stuck, release);
-        BankServer bank = TestBank.server(1, 1, new Ledger(TestBank.accounts("alice", "bob", "carol"), stuckDisk));
-        int port = bank.address().port();
-        try (LoopThread running = new LoopThread(bank);
-             BankClient alice = BankClient.connect(port).loginAs("alice");
-             BankClient carol = BankClient.connect(port).loginAs("carol")) {
-            alice.send("TRANSFER t-1 bob 1");
-            Await.until("the only worker to wait for the disk", () -> stuck.getCount() == 0);
-            alice.send("HEARTBEAT"); // behind its transfer: it must wait for it
+    void aHeartbeatIsAnsweredOnTheIoThreadButNeverOvertakesAReplyWaitingForTheDisk() throws Exception {
+        try (JournaledLedger books = new JournaledLedger("alice", "bob", "carol")) {
+            BankServer bank = TestBank.server(1, 1, books.ledger);
+            int port = bank.address().port();
+            try (LoopThread running = new LoopThread(bank);
+                 BankClient alice = BankClient.connect(port).loginAs("alice");
+                 BankClient carol = BankClient.connect(port).loginAs("carol")) {
+                books.disk.holdForces();
+                alice.send("TRANSFER t-1 bob 1");
+                books.disk.awaitForcesEntered(1);
+                alice.send("HEARTBEAT"); // behind its transfer: it must wait for it
 
-            for (int i = 0; i < 10; i++) {
-                assertThat(carol.command("HEARTBEAT")).as("no worker needed").isEqualTo("OK");
+                for (int i = 0; i < 10; i++) {
+                    assertThat(carol.command("HEARTBEAT")).as("no worker needed").isEqualTo("OK");
+                }
+
+                books.disk.releaseForces();
+                assertThat(alice.reply()).as("the transfer's reply first").isEqualTo("OK 99999");
+                assertThat(alice.reply()).isEqualTo("OK");
             }
+        }
+    }
 
-            release.countDown();
-            assertThat(alice.reply()).as("the transfer's reply first").isEqualTo("OK 99999");
-            assertThat(alice.reply()).isEqualTo("OK");
-        } finally {
-            release.countDown();
+    @Test
+    void aLogoutAndAnEndOfStreamWaitForTheRepliesBeforeThem() throws Exception {
+        try (JournaledLedger books = new JournaledLedger("alice", "bob", "carol")) {
+            BankServer bank = TestBank.server(1, 2, books.ledger);
+            int port = bank.address().port();
+            try (LoopThread running = new LoopThread(bank);
+                 BankClient alice = BankClient.connect(port).loginAs("alice");
+                 BankClient carol = BankClient.connect(port).loginAs("carol")) {
+                books.disk.holdForces();
+                alice.sendInOneWrite(List.of("TRANSFER t-1 bob 1", "LOGOUT")); // LOGOUT reads no money, yet goes second
+                carol.send("TRANSFER t-1 bob 2");
+                carol.raw().shutdownOutput(); // and carol is done sending
+                Await.until("both transfers decided", () -> books.journal.waitingForDisk() == 2);
+
+                books.disk.releaseForces();
+                assertThat(alice.reply()).isEqualTo("OK 99999");
+                assertThat(alice.reply()).isEqualTo("OK bye");
+                assertThat(alice.raw().awaitEof()).isTrue();
+                assertThat(carol.reply()).as("the reply before the close").isEqualTo("OK 99998");
+                assertThat(carol.raw().awaitEof()).isTrue();
+            }
         }
     }
 
@@ -210,22 +239,6 @@ class WorkerPoolTest {
             clients.shutdownNow();
             assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
-    }
-
-    /** A disk that keeps each transfer {@code held} picks until {@code release}, telling {@code stuck} it has one. */
-    private static Ledger.Recorder stuckDisk(Predicate<Transfer> held, CountDownLatch stuck, CountDownLatch release) {
-        return (transfer, made) -> {
-            if (!held.test(transfer)) {
-                return;
-            }
-            stuck.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the disk wait was interrupted");
-            }
-        };
     }
 
     /** One client logged in as one of the users, sending {@code count} transfers to the others. */
