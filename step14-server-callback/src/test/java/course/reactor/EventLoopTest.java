@@ -97,6 +97,45 @@ class EventLoopTest {
     }
 
     @Test
+    void aSocketClosedInItsCallbackIsNeverReportedAgain() throws Exception {
+        // The heir of lesson 8's EpollTest check: a closed socket leaves the selector, though the
+        // byte it never read would keep a level-triggered event ready for ever.
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient closing = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient other = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Socket closingSocket = Await.value("the first connection", listener::accept);
+            Socket otherSocket = Await.value("the second connection", listener::accept);
+            AtomicInteger closingEvents = new AtomicInteger();
+            Channel closed = new Channel(loop, closingSocket);
+            closed.setReadCallback(() -> {
+                closingEvents.incrementAndGet();
+                closingSocket.close(); // without reading the byte
+            });
+            closed.enableReading();
+            AtomicInteger otherEvents = new AtomicInteger();
+            Channel working = new Channel(loop, otherSocket);
+            working.setReadCallback(() -> {
+                readSome(otherSocket);
+                otherEvents.incrementAndGet();
+            });
+            working.enableReading();
+
+            try (LoopThread running = new LoopThread(loop)) {
+                closing.send(new byte[] {1});
+                Await.until("the first connection's callback", () -> closingEvents.get() == 1);
+                for (int round = 1; round <= 3; round++) { // three more rounds of the loop, at least
+                    other.send(new byte[] {2});
+                    int served = round;
+                    Await.until("the other connection served", () -> otherEvents.get() == served);
+                }
+                assertThat(closingEvents.get()).as("a closed socket is no longer reported").isEqualTo(1);
+            }
+            otherSocket.close();
+        }
+    }
+
+    @Test
     void aLoopStoppedBeforeItRunsReturnsAtOnce() throws Exception {
         EventLoop loop = new EventLoop();
         loop.stop();
