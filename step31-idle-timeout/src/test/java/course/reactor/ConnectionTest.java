@@ -14,6 +14,7 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -265,6 +266,52 @@ class ConnectionTest {
                 Await.until("no write interest once the output buffer is empty",
                         () -> key.interestOps() == SelectionKey.OP_READ);
             }
+        }
+    }
+
+    @Test
+    void aConnectionClosedByAnotherCallbackOfTheSameRoundGetsNoneOfItsEvents() throws Exception {
+        // Lesson 28's line in close(): the channel leaves the loop before the socket closes.
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient clientA = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient clientB = TestClient.connect("127.0.0.1", listener.address().port());
+             TestClient clientC = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Connection a = new Connection(loop, Await.value("A", listener::accept), 1, MAX_FRAME);
+            Connection b = new Connection(loop, Await.value("B", listener::accept), 2, MAX_FRAME);
+            Connection c = new Connection(loop, Await.value("C", listener::accept), 3, MAX_FRAME);
+            List<Connection> served = new CopyOnWriteArrayList<>();
+            AtomicInteger ownerTold = new AtomicInteger(); // only an error or an end of stream would tell it here
+            for (Connection connection : List.of(a, b)) {
+                Connection other = connection == a ? b : a;
+                connection.setMessageCallback((self, message) -> {
+                    served.add(self);
+                    other.close(); // whichever runs first closes the other, as a business callback may
+                });
+                connection.setCloseCallback(ended -> {
+                    ownerTold.incrementAndGet();
+                    ended.close();
+                });
+                connection.start();
+            }
+            AtomicBoolean laterRound = new AtomicBoolean();
+            c.setMessageCallback((self, message) -> laterRound.set(true));
+            c.start();
+
+            // Both are readable before the loop first selects, so one select reports both.
+            clientA.sendFrame(new byte[] {1});
+            clientB.sendFrame(new byte[] {2});
+            try (LoopThread running = new LoopThread(loop)) {
+                Await.until("A or B to be served", () -> !served.isEmpty());
+                clientC.sendFrame(new byte[] {3}); // a later round: by then the first one is over
+                Await.until("C to be served", laterRound::get);
+            }
+
+            assertThat(served).as("the other was closed before its turn").hasSize(1);
+            assertThat(ownerTold).as("and its selected event reached none of its callbacks").hasValue(0);
+            a.close();
+            b.close();
+            c.close();
         }
     }
 
