@@ -11,7 +11,6 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -68,6 +67,8 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     /** Replies (and closes) waiting for a line to be forced, in the order they asked. */
     private final Deque<Waiter> waiters = new ArrayDeque<>();
+    /** The lines pending that make record() wake the journal thread: 1, or more during a commit delay. */
+    private long wanted = 1;
     /** The file's length after the last batch written, where the next one goes. */
     private long end;
     /** Set by close(): the journal thread writes what is pending, tells, then ends. */
@@ -224,7 +225,9 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
             long sequence = lastSequence + 1; // numbered under the account locks: the journal's order is the order applied
             line(sequence, transfer, made, pending);
             lastSequence = sequence;
-            work.signal(); // the journal thread, if it sleeps; nobody, while it forces
+            if (sequence - durableSequence >= wanted) {
+                work.signal(); // the journal thread, if it sleeps; nobody, while it forces
+            }
         } finally {
             lock.unlock();
         }
@@ -262,6 +265,8 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
 
     /** The journal thread: takes what is pending, writes it in one write, forces once, tells whoever waited for it. */
     private void writeBatches() {
+        long gatherNanos = 0; // the commit delay before the next batch, and how many lines end it early
+        long gatherLines = 1;
         try {
             while (true) {
                 byte[] batch;
@@ -276,6 +281,11 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                     if (pending.size() == 0) {
                         return; // closing, and everything is written
                     }
+                    wanted = gatherLines; // record() wakes us only once that many lines wait
+                    for (long left = gatherNanos; left > 0 && lastSequence - durableSequence < wanted && !closing; ) {
+                        left = work.awaitNanos(left);
+                    }
+                    wanted = 1;
                     batch = pending.toByteArray();
                     pending.reset();
                     batchStart = end;
@@ -316,13 +326,12 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                 if (error != null) {
                     return;
                 }
-                if (batchLines > 1) {
-                    // A commit delay, like PostgreSQL's commit_delay: this batch had company, so more
-                    // transfers are on their way. Waiting about as long as a force takes lets the
-                    // next force carry them too: fewer forces, each carrying more, and the CPU a force
-                    // costs goes to the transfers. A lone transfer's batch has one line: it never waits.
-                    LockSupport.parkNanos(Math.min(forceNanos, MAX_GATHER_NANOS));
-                }
+                // A commit delay, like PostgreSQL's commit_delay: a batch that had company says more
+                // transfers are on their way. The next waits until as many lines are pending as this
+                // one had, for at most as long as its force took: fewer forces, each carrying more,
+                // and the CPU a force costs goes to the transfers. After a batch of one, no wait.
+                gatherNanos = batchLines > 1 ? Math.min(forceNanos, MAX_GATHER_NANOS) : 0;
+                gatherLines = batchLines;
             }
         } catch (InterruptedException e) {
             // close() gave up on a disk that does not answer: what is pending was never acknowledged.
