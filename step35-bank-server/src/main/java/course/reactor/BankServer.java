@@ -104,6 +104,7 @@ final class BankServer {
         int bytes = Buffer.HEADER_BYTES + message.length();
         connection.startWork(bytes); // held for the client, against the water marks, until answered
         requestsInWork.increment();
+        journal.commandInWork();
         Client queuedFor = client;
         List<Runnable> turns = roundTurns.get();
         boolean firstOfRound = turns.isEmpty();
@@ -170,6 +171,8 @@ final class BankServer {
         } catch (RuntimeException | Error e) {
             requestsInWork.decrement();
             throw e;
+        } finally {
+            journal.commandDone();
         }
         if (!client.loggedIn && session.isLoggedIn()) {
             client.loggedIn = true;

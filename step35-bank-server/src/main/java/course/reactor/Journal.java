@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -40,7 +41,7 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     static final String REFUSED = "REFUSED";
     /** A checksum's width: 8 hex digits. */
     private static final int CRC_CHARS = 8;
-    /** The longest wait after a force for the next batch to fill (see writeBatches). */
+    /** The longest commit delay: a wait after a force for the next batch to fill (see writeBatches). */
     private static final long MAX_GATHER_NANOS = 1_000_000;
     /** How long close() waits for the disk to take the last batch. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
@@ -53,7 +54,7 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
      * thread takes batches and tells. Each holds it for a few field updates, never for IO.
      */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when a line is pending or close() begins: the journal thread sleeps on it. */
+    /** Signalled when a line is pending, a commit delay's last command is done, or close() begins: the journal thread sleeps on it. */
     private final Condition work = lock.newCondition();
     /** Signalled when everyone up to the forced end has been told: awaitDurable sleeps on it. */
     private final Condition told = lock.newCondition();
@@ -67,8 +68,10 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     /** Replies (and closes) waiting for a line to be forced, in the order they asked. */
     private final Deque<Waiter> waiters = new ArrayDeque<>();
-    /** The lines pending that make record() wake the journal thread: 1, or more during a commit delay. */
-    private long wanted = 1;
+    /** Set during a commit delay: then commandDone() wakes the journal thread, not record(). */
+    private volatile boolean delaying;
+    /** Commands handed to a worker and not finished: decisions that may still join the next batch. */
+    private final AtomicInteger commandsInWork = new AtomicInteger();
     /** The file's length after the last batch written, where the next one goes. */
     private long end;
     /** Set by close(): the journal thread writes what is pending, tells, then ends. */
@@ -225,11 +228,30 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
             long sequence = lastSequence + 1; // numbered under the account locks: the journal's order is the order applied
             line(sequence, transfer, made, pending);
             lastSequence = sequence;
-            if (sequence - durableSequence >= wanted) {
+            if (!delaying) {
                 work.signal(); // the journal thread, if it sleeps; nobody, while it forces
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public void commandInWork() {
+        commandsInWork.incrementAndGet();
+    }
+
+    @Override
+    public void commandDone() {
+        // The journal thread sets delaying, then reads the count; we write the count, then read
+        // delaying: at least one of us sees the other, so a delay never misses its last command.
+        if (commandsInWork.decrementAndGet() == 0 && delaying) {
+            lock.lock();
+            try {
+                work.signal();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -265,13 +287,11 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
 
     /** The journal thread: takes what is pending, writes it in one write, forces once, tells whoever waited for it. */
     private void writeBatches() {
-        long gatherNanos = 0; // the commit delay before the next batch, and how many lines end it early
-        long gatherLines = 1;
+        long delayNanos = 0; // the longest commit delay before the next batch: as long as the last force took
         try {
             while (true) {
                 byte[] batch;
                 long batchStart;
-                long batchLines;
                 long batchEnd;
                 lock.lock();
                 try {
@@ -281,15 +301,14 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                     if (pending.size() == 0) {
                         return; // closing, and everything is written
                     }
-                    wanted = gatherLines; // record() wakes us only once that many lines wait
-                    for (long left = gatherNanos; left > 0 && lastSequence - durableSequence < wanted && !closing; ) {
+                    delaying = true;
+                    for (long left = delayNanos; left > 0 && commandsInWork.get() > 0 && !closing; ) {
                         left = work.awaitNanos(left);
                     }
-                    wanted = 1;
+                    delaying = false;
                     batch = pending.toByteArray();
                     pending.reset();
                     batchStart = end;
-                    batchLines = lastSequence - durableSequence;
                     batchEnd = lastSequence;
                 } finally {
                     lock.unlock();
@@ -326,12 +345,11 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                 if (error != null) {
                     return;
                 }
-                // A commit delay, like PostgreSQL's commit_delay: a batch that had company says more
-                // transfers are on their way. The next waits until as many lines are pending as this
-                // one had, for at most as long as its force took: fewer forces, each carrying more,
-                // and the CPU a force costs goes to the transfers. After a batch of one, no wait.
-                gatherNanos = batchLines > 1 ? Math.min(forceNanos, MAX_GATHER_NANOS) : 0;
-                gatherLines = batchLines;
+                // A commit delay, like PostgreSQL's commit_delay: the next batch waits for the
+                // commands the workers have in hand, whose lines are coming, but for no line that
+                // is not in the server yet, and for at most as long as this force took: fewer
+                // forces, each carrying more, and the CPU a force costs goes to the transfers.
+                delayNanos = Math.min(forceNanos, MAX_GATHER_NANOS);
             }
         } catch (InterruptedException e) {
             // close() gave up on a disk that does not answer: what is pending was never acknowledged.

@@ -269,6 +269,14 @@ final class Ledger {
             then.accept(null);
         }
 
+        /** A command went to a worker: it may take a decision soon (the journal's commit delay waits for it). */
+        default void commandInWork() {
+        }
+
+        /** A worker has finished a command that commandInWork() announced, whatever it did. */
+        default void commandDone() {
+        }
+
         /** Waits until every decision taken so far is on disk (or has failed) and its waiters told; false past the deadline. */
         default boolean awaitDurable(long deadlineNanos) {
             return true;

@@ -77,7 +77,7 @@ class BankProtocolTest {
     @Test
     void anIdIsShortAndPlain() {
         protocol.handle(session, "LOGIN alice alice-secret");
-        for (String id : new String[] {"x".repeat(65), "a/b", "tr\u00e9s", "a\"b"}) {
+        for (String id : new String[] {"x".repeat(65), "a/b", "tr\u00e9s", "a\"b", "a@b", "[", "`", "{", "a;b"}) {
             assertThat(protocol.handle(session, "TRANSFER " + id + " bob 1")).as(id)
                     .isEqualTo("ERR ARG an id is 1 to 64 letters, digits, '.', '_', ':' or '-'");
         }
@@ -110,6 +110,16 @@ class BankProtocolTest {
         String word = "X".repeat(1000);
         assertThat(protocol.handle(session, BankProtocol.decode(word.getBytes(StandardCharsets.UTF_8))))
                 .startsWith("ERR UNKNOWN no command " + "X".repeat(20) + ";");
+    }
+
+    @Test
+    void aCommandSplitsIntoWordsAsTheRegexWouldSplitIt() {
+        List<String> commands = List.of("", "   ", "BALANCE", " TRANSFER  t-1\tbob \r\n 5 ", "a\u000Bb\fc",
+                "a\u2003b", "\u2003a b\u2003", "a\u001Cb", "\u001C a", "é  ü");
+        for (String command : commands) {
+            assertThat(BankProtocol.words(command)).as("%s", command.codePoints().boxed().toList())
+                    .containsExactly(command.strip().split("\\s+"));
+        }
     }
 
     @Test
