@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -42,11 +43,12 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     /** A checksum's width: 8 hex digits. */
     private static final int CRC_CHARS = 8;
     /** The longest commit delay: a wait after a force for the next batch to fill (see writeBatches). */
-    private static final long MAX_GATHER_NANOS = 1_000_000;
+    private static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(1);
     /** How long close() waits for the disk to take the last batch. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final JournalFile file;
+    private final long maxCommitDelayNanos;
     /** Appending before the replay would glue new lines to a torn one. Volatile: set by replay, unlocked. */
     private volatile boolean replayed;
     /**
@@ -88,7 +90,13 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     private Thread writer;
 
     Journal(JournalFile file) {
+        this(file, MAX_COMMIT_DELAY);
+    }
+
+    /** A test's journal may wait longer after a force: as long as its slow disk took, so a test can see the wait. */
+    Journal(JournalFile file, Duration maxCommitDelay) {
         this.file = file;
+        this.maxCommitDelayNanos = maxCommitDelay.toNanos();
     }
 
     /** Opens (or creates) the journal in {@code dir}, locked; replay() must come before the first record(). */
@@ -349,7 +357,7 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
                 // commands the workers have in hand, whose lines are coming, but for no line that
                 // is not in the server yet, and for at most as long as this force took: fewer
                 // forces, each carrying more, and the CPU a force costs goes to the transfers.
-                delayNanos = Math.min(forceNanos, MAX_GATHER_NANOS);
+                delayNanos = Math.min(forceNanos, maxCommitDelayNanos);
             }
         } catch (InterruptedException e) {
             // close() gave up on a disk that does not answer: what is pending was never acknowledged.

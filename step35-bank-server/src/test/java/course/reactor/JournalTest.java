@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -309,6 +310,30 @@ class JournalTest {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void afterAForceTheNextBatchWaitsForTheCommandsStillInAWorkersHands() throws Exception {
+        RecordingJournalFile file = new RecordingJournalFile();
+        try (Journal journal = new Journal(file, Duration.ofSeconds(30))) {
+            journal.replay(TestBank.ledger("alice", "bob", "carol"));
+            file.slowNextForce(Duration.ofSeconds(2)); // the delay after a force lasts at most as long as it took
+            journal.record(new Transfer("alice", "t-1", "bob", 1), true);
+            file.awaitForcesEntered(1);
+            journal.commandInWork(); // decided while t-1 is forced
+            journal.commandInWork(); // still in a worker's hands when that force ends
+            journal.record(new Transfer("alice", "t-2", "bob", 1), true);
+            journal.commandDone();
+            Await.until("t-1 forced", () -> file.forces() == 1);
+
+            journal.record(new Transfer("carol", "t-3", "bob", 1), true);
+            journal.commandDone(); // the last command in hand: the batch goes
+
+            assertThat(toldFor(journal, 3)).isNull();
+            assertThat(file.appendedTexts()).as("t-2 waited for t-3, and they shared a write and a force")
+                    .containsExactly(line(1, "TRANSFER alice t-1 bob 1"),
+                            line(2, "TRANSFER alice t-2 bob 1") + line(3, "TRANSFER carol t-3 bob 1"));
         }
     }
 

@@ -5,13 +5,18 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A journal file in memory that records what was forced: the test double that shows no OK
  * leaves before its line is on the "disk". It can also hold every force until released (a
- * disk that is slow for as long as a test needs), and fail them (a full disk).
+ * disk that is slow for as long as a test needs), make the next one take a while (a slow disk
+ * whose force the journal times), and fail them (a full disk).
  */
 final class RecordingJournalFile implements JournalFile {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -19,6 +24,9 @@ final class RecordingJournalFile implements JournalFile {
     private int forcedLength;
     private int forces;
     private int appends;
+    /** Each append's bytes, as text. */
+    private final List<String> appended = new ArrayList<>();
+    private long nextForceNanos;
     private IOException forceFailure;
     /** Non-null while forces are held; counted down to release them. */
     private CountDownLatch release;
@@ -44,15 +52,22 @@ final class RecordingJournalFile implements JournalFile {
         data.get(copy);
         bytes.writeBytes(copy);
         appends++;
+        appended.add(new String(copy, StandardCharsets.UTF_8));
     }
 
     @Override
     public void force() throws IOException {
         CountDownLatch held;
+        long takes;
         synchronized (this) {
             forcesEntered++;
             notifyAll();
             held = release;
+            takes = nextForceNanos;
+            nextForceNanos = 0;
+        }
+        for (long end = System.nanoTime() + takes; System.nanoTime() < end; ) {
+            LockSupport.parkNanos(end - System.nanoTime()); // the device at work: nothing to wait for but time
         }
         if (held != null) {
             try {
@@ -91,6 +106,11 @@ final class RecordingJournalFile implements JournalFile {
         }
     }
 
+    /** The next force returns only after {@code duration}, as a slow disk's would. */
+    synchronized void slowNextForce(Duration duration) {
+        nextForceNanos = duration.toNanos();
+    }
+
     /** From now on each force throws {@code failure}. */
     synchronized void failForces(IOException failure) {
         forceFailure = failure;
@@ -123,6 +143,11 @@ final class RecordingJournalFile implements JournalFile {
 
     synchronized int appends() {
         return appends;
+    }
+
+    /** The text of each append, in order: which lines shared a write. */
+    synchronized List<String> appendedTexts() {
+        return List.copyOf(appended);
     }
 
     @Override
