@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -141,6 +142,52 @@ class ThreadPoolTest {
         pool.stop();
 
         assertThat(failure.get()).hasMessage("a thread of pool self cannot stop its own pool");
+    }
+
+    @Test
+    void aTaskSubmittedWhileEveryThreadSleepsWakesOne() throws Exception {
+        ThreadPool pool = new ThreadPool("wake", 2);
+        try {
+            assertThat(pool.threadCount()).isEqualTo(2);
+            Await.until("both threads asleep, waiting for work", () -> Threads.liveNamed("wake-").size() == 2
+                    && Threads.liveNamed("wake-").stream().allMatch(thread -> thread.getState() == Thread.State.WAITING));
+            CountDownLatch ran = new CountDownLatch(1);
+
+            pool.submit(ran::countDown);
+
+            Await.until("the task to run, with no stop() to wake the threads", () -> ran.getCount() == 0);
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aStopInterruptedWhileItWaitsStillWaitsForTheThreadsAndKeepsTheInterrupt() throws Exception {
+        ThreadPool pool = new ThreadPool("interrupted", 1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(() -> awaitQuietly(release)); // holds the only thread
+        AtomicBoolean threadsGone = new AtomicBoolean();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            pool.stop();
+            threadsGone.set(Threads.liveNamed("interrupted-").isEmpty());
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
+        stopper.start();
+        Await.until("stop() waiting for the thread", () -> stopper.getState() == Thread.State.WAITING);
+
+        stopper.interrupt();
+        Await.until("stop() to have taken the interrupt: waiting again, or returned", () -> !stopper.isAlive()
+                || stopper.getState() == Thread.State.WAITING && !stopper.isInterrupted());
+        release.countDown(); // only now: a stop() that returned early has seen the thread alive
+        stopper.join(10_000);
+
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(threadsGone).as("stop() returned only once its threads had ended").isTrue();
+        assertThat(interruptKept).as("the interrupt is not lost").isTrue();
+        ThreadPool quiet = new ThreadPool("quiet", 1);
+        quiet.stop();
+        assertThat(Thread.interrupted()).as("a stop nobody interrupted leaves no interrupt behind").isFalse();
     }
 
 

@@ -125,6 +125,24 @@ class ConnectionTest {
     }
 
     @Test
+    void theHighWaterMarkIsToldOnceTheBytesHeldReachItNotOneByteLater() throws Exception {
+        try (EventLoop loop = new EventLoop(); // not running: this thread is its thread
+             Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket accepted = Await.value("a connection", listener::accept)) {
+            Connection connection = new Connection(loop, accepted, 1, MAX_FRAME);
+            AtomicInteger marks = new AtomicInteger();
+            connection.setHighWaterMarkCallback(self -> marks.incrementAndGet(), 1000);
+
+            connection.startWork(999); // requests taken into work count as held
+            assertThat(marks).as("below the mark").hasValue(0);
+            connection.startWork(1);
+            assertThat(marks).as("at the mark").hasValue(1);
+            assertThat(connection.peakHeldBytes()).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void refusesALowWaterMarkThatIsNotBelowTheHighOne() throws Exception {
         EventLoop loop = new EventLoop();
         try (Socket listener = Socket.listen(ANY_FREE_PORT);

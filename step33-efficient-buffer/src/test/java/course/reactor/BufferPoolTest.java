@@ -35,12 +35,14 @@ class BufferPoolTest {
     @Test
     void keepsAtMostItsBudgetAndNothingOnceClosed() {
         BufferPool pool = new BufferPool();
-        pool.give(ByteBuffer.allocateDirect(BufferPool.MAX_POOLED_BYTES));
+        ByteBuffer kept = ByteBuffer.allocateDirect(BufferPool.MAX_POOLED_BYTES);
+        pool.give(kept);
         pool.give(ByteBuffer.allocateDirect(1024)); // over the budget: left to the GC
         assertThat(pool.pooledBytes()).isEqualTo(BufferPool.MAX_POOLED_BYTES);
 
         pool.close();
         pool.give(ByteBuffer.allocateDirect(1024));
         assertThat(pool.pooledBytes()).isZero();
+        assertThat(pool.take(BufferPool.MAX_POOLED_BYTES)).as("what it kept is dropped, for the GC").isNotSameAs(kept);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -177,6 +178,118 @@ class ThreadPoolTest {
         pool.stop();
 
         assertThat(failure.get()).hasMessage("a thread of pool self cannot stop its own pool");
+    }
+
+    @Test
+    void aTaskSubmittedWhileEveryThreadSleepsWakesOne() throws Exception {
+        ThreadPool pool = new ThreadPool("wake", 2);
+        try {
+            assertThat(pool.threadCount()).isEqualTo(2);
+            Await.until("both threads asleep, waiting for work", () -> Threads.liveNamed("wake-").size() == 2
+                    && Threads.liveNamed("wake-").stream().allMatch(thread -> thread.getState() == Thread.State.WAITING));
+            CountDownLatch ran = new CountDownLatch(1);
+
+            pool.submit(ran::countDown);
+
+            Await.until("the task to run, with no stop() to wake the threads", () -> ran.getCount() == 0);
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void awaitIdleWaitsForQueuedAndRunningTasksReturnsOnceIdleAndGivesUpAtItsDeadline() throws Exception {
+        ThreadPool pool = new ThreadPool("idle", 1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            assertThat(pool.awaitIdle(System.nanoTime())).as("idle already: true, even with no time left").isTrue();
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicInteger done = new AtomicInteger();
+            pool.submit(() -> {
+                started.countDown();
+                awaitQuietly(release);
+                done.incrementAndGet();
+            });
+            Await.until("the first task running, nothing queued", () -> started.getCount() == 0);
+            assertThat(pool.awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50)))
+                    .as("a task still running").isFalse();
+            pool.submit(done::incrementAndGet);
+
+            Thread waiter = Thread.currentThread();
+            Thread releaser = new Thread(() -> {
+                Await.until("awaitIdle asleep", () -> waiter.getState() == Thread.State.TIMED_WAITING);
+                release.countDown();
+            });
+            releaser.start();
+            long start = System.nanoTime();
+            boolean idle = pool.awaitIdle(start + TimeUnit.SECONDS.toNanos(30));
+            long waited = System.nanoTime() - start;
+            releaser.join();
+
+            assertThat(idle).isTrue();
+            assertThat(done).as("both tasks ran before it returned").hasValue(2);
+            assertThat(waited).as("woken when the pool went idle, not at its deadline").isLessThan(TimeUnit.SECONDS.toNanos(10));
+        } finally {
+            release.countDown();
+            pool.close();
+        }
+        assertThat(Threads.liveNamed("idle-")).as("close() stops the pool").isEmpty();
+    }
+
+    @Test
+    void stopNowDropsTheQueueInterruptsTheRunningTaskAndWaitsForTheThreads() throws Exception {
+        ThreadPool pool = new ThreadPool("abandon", 1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicInteger queuedRan = new AtomicInteger();
+        pool.submit(() -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await(); // work that would never end by itself
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+        });
+        for (int i = 0; i < 5; i++) {
+            pool.submit(queuedRan::incrementAndGet);
+        }
+        Await.until("the first task running", () -> started.getCount() == 0);
+
+        assertThat(pool.stopNow()).as("the queued tasks dropped").isEqualTo(5);
+
+        assertThat(interrupted).as("the running task was interrupted").isTrue();
+        assertThat(queuedRan).as("no dropped task ran").hasValue(0);
+        assertThat(Threads.liveNamed("abandon-")).isEmpty();
+        assertThatThrownBy(() -> pool.submit(() -> { })).isInstanceOf(RejectedExecutionException.class);
+    }
+
+    @Test
+    void aStopInterruptedWhileItWaitsStillWaitsForTheThreadsAndKeepsTheInterrupt() throws Exception {
+        ThreadPool pool = new ThreadPool("interrupted", 1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(() -> awaitQuietly(release)); // holds the only thread
+        AtomicBoolean threadsGone = new AtomicBoolean();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            pool.stop();
+            threadsGone.set(Threads.liveNamed("interrupted-").isEmpty());
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
+        stopper.start();
+        Await.until("stop() waiting for the thread", () -> stopper.getState() == Thread.State.WAITING);
+
+        stopper.interrupt();
+        Await.until("stop() to have taken the interrupt: waiting again, or returned", () -> !stopper.isAlive()
+                || stopper.getState() == Thread.State.WAITING && !stopper.isInterrupted());
+        release.countDown(); // only now: a stop() that returned early has seen the thread alive
+        stopper.join(10_000);
+
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(threadsGone).as("stop() returned only once its threads had ended").isTrue();
+        assertThat(interruptKept).as("the interrupt is not lost").isTrue();
+        ThreadPool quiet = new ThreadPool("quiet", 1);
+        quiet.stop();
+        assertThat(Thread.interrupted()).as("a stop nobody interrupted leaves no interrupt behind").isFalse();
     }
 
 

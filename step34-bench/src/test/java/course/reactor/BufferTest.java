@@ -59,6 +59,38 @@ class BufferTest {
     }
 
     @Test
+    void compactsInsteadOfGrowingWhenTheContentFitsExactlyOnceMoved() {
+        Buffer buffer = new Buffer();
+        byte[] data = Payloads.random(BufferPool.MIN_SIZE - Buffer.CHEAP_PREPEND, 36);
+        buffer.append(data, 0, data.length); // full: 8 + 1016 = 1024
+        buffer.retrieve(16);
+
+        buffer.append(data, 0, 16); // 8 + 1000 + 16 = 1024 once the 1000 left move to the front
+
+        assertThat(buffer.capacity()).as("no growth").isEqualTo(BufferPool.MIN_SIZE);
+        assertThat(content(buffer)).isEqualTo(concat(Arrays.copyOfRange(data, 16, data.length), Arrays.copyOf(data, 16)));
+    }
+
+    @Test
+    void anAppendThatFillsTheWritableSpaceExactlyMovesNothing() {
+        Buffer buffer = new Buffer();
+        byte[] data = Payloads.random(BufferPool.MIN_SIZE, 38);
+        buffer.append(data, 0, 10);
+        buffer.retrieve(5);
+        assertThat(buffer.prependableBytes() + buffer.readableBytes() + buffer.writableBytes())
+                .as("the layout's three parts").isEqualTo(buffer.capacity());
+        int writable = buffer.writableBytes();
+        assertThat(writable).isEqualTo(BufferPool.MIN_SIZE - Buffer.CHEAP_PREPEND - 10);
+
+        buffer.append(data, 10, writable);
+
+        assertThat(buffer.prependableBytes()).as("no compaction: it fitted where it was").isEqualTo(Buffer.CHEAP_PREPEND + 5);
+        assertThat(buffer.writableBytes()).isZero();
+        assertThat(buffer.capacity()).isEqualTo(BufferPool.MIN_SIZE);
+        assertThat(content(buffer)).isEqualTo(Arrays.copyOfRange(data, 5, 10 + writable));
+    }
+
+    @Test
     void compactionMovesContentThatOverlapsItsNewPlace() {
         Buffer buffer = new Buffer();
         byte[] data = Payloads.random(1000, 34);
@@ -73,7 +105,8 @@ class BufferTest {
 
     @Test
     void growsByDoublingAndKeepsEveryByte() {
-        Buffer buffer = new Buffer();
+        BufferPool pool = new BufferPool();
+        Buffer buffer = new Buffer(pool);
         byte[] big = Payloads.random(100_000, 18);
         for (int offset = 0; offset < big.length; offset += 1_000) {
             buffer.append(big, offset, 1_000);
@@ -81,6 +114,8 @@ class BufferTest {
 
         assertThat(buffer.capacity()).isEqualTo(128 * 1024); // 1 KiB doubled seven times
         assertThat(content(buffer)).isEqualTo(big);
+        assertThat(pool.pooledBytes()).as("each smaller buffer went back to the pool: 1 + 2 + ... + 64 KiB")
+                .isEqualTo(127 * 1024);
     }
 
     @Test
@@ -125,6 +160,44 @@ class BufferTest {
         fuller.append(data, 0, 20_000); // a 32 KiB buffer, more than a sixteenth full
         fuller.trim();
         assertThat(fuller.capacity()).isEqualTo(32 * 1024);
+    }
+
+    @Test
+    void retrieveAllEmptiesTheBufferAndGivesItsMemoryBack() {
+        BufferPool pool = new BufferPool();
+        Buffer buffer = new Buffer(pool);
+        buffer.append(new byte[100], 0, 100);
+        buffer.retrieve(10);
+
+        buffer.retrieveAll();
+
+        assertThat(buffer.readableBytes()).isZero();
+        assertThat(buffer.prependableBytes()).isEqualTo(Buffer.CHEAP_PREPEND);
+        assertThat(buffer.capacity()).isZero();
+        assertThat(pool.pooledBytes()).isEqualTo(BufferPool.MIN_SIZE);
+    }
+
+    @Test
+    void trimMovesATailOfUpToASixteenthOfItsBufferAndNotOneByteMore() {
+        int sixteenth = 256 * 1024 / 16; // the prepend counts: a 16 KiB buffer holds 8 + 16,376
+        Buffer atLimit = bigBufferHolding(sixteenth - Buffer.CHEAP_PREPEND);
+        byte[] tail = content(atLimit);
+        atLimit.trim();
+        assertThat(atLimit.capacity()).isEqualTo(sixteenth);
+        assertThat(content(atLimit)).isEqualTo(tail);
+
+        Buffer overLimit = bigBufferHolding(sixteenth - Buffer.CHEAP_PREPEND + 1);
+        overLimit.trim();
+        assertThat(overLimit.capacity()).as("more than a sixteenth: left where it is").isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void prependsAHeaderToAnEmptyBodyToo() {
+        Buffer buffer = new Buffer(); // no memory yet: a codec whose body came out empty
+        buffer.prependInt(0);
+
+        assertThat(buffer.prependableBytes()).isEqualTo(Buffer.CHEAP_PREPEND - Buffer.HEADER_BYTES);
+        assertThat(content(buffer)).containsExactly(0, 0, 0, 0);
     }
 
     @Test
@@ -176,6 +249,35 @@ class BufferTest {
 
             assertThat(client.receive(payload.length)).isEqualTo(payload);
         }
+    }
+
+    @Test
+    void writesFromAnOffsetAndKeepsTheBytesOrWritesFromTheFrontAndDropsThem() throws Exception {
+        try (Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket connection = Await.value("a connection to accept", listener::accept)) {
+            Buffer buffer = new Buffer();
+            buffer.append(new byte[] {1, 2, 3, 4, 5, 6}, 0, 6);
+            buffer.retrieve(1); // the content does not start at the front
+
+            assertThat(buffer.writeTo(connection, 2, 3)).isEqualTo(3); // what a connection's echo does
+            assertThat(client.receive(3)).containsExactly(4, 5, 6);
+            assertThat(buffer.readableBytes()).as("kept").isEqualTo(5);
+
+            assertThat(buffer.writeTo(connection)).as("the bytes written").isEqualTo(5);
+            assertThat(client.receive(5)).containsExactly(2, 3, 4, 5, 6);
+            assertThat(buffer.readableBytes()).as("dropped").isZero();
+        }
+    }
+
+    /** A 256 KiB buffer whose last {@code readable} bytes are still unread. */
+    private static Buffer bigBufferHolding(int readable) {
+        Buffer buffer = new Buffer();
+        byte[] data = Payloads.random(200_000, readable);
+        buffer.append(data, 0, data.length);
+        buffer.retrieve(data.length - readable);
+        assertThat(buffer.capacity()).isEqualTo(256 * 1024);
+        return buffer;
     }
 
     /** The readable bytes, copied; the buffer is left as it was. */

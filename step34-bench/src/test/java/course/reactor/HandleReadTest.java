@@ -9,11 +9,14 @@ import course.toolkit.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** One readable event, one read: what is left in the socket waits for the next round. */
@@ -72,6 +75,97 @@ class HandleReadTest {
             assertThat(messages).hasSize(1);
             assertThat(messages.get(0)).isEqualTo(Payloads.random(BODY, 1));
             assertThat(connection.inputCapacity()).as("an idle connection holds none").isZero();
+        }
+    }
+
+    @Test
+    void aLengthOutsideTheLimitEndsTheConnectionAfterTheMessagesBeforeItAndFreesItsBuffer() throws Exception {
+        try (EventLoop loop = new EventLoop(); Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket served = Await.value("a connection to accept", listener::accept)) {
+            Connection connection = new Connection(loop, served, 1, 1000);
+            List<byte[]> messages = new ArrayList<>();
+            AtomicInteger ended = new AtomicInteger();
+            connection.setMessageCallback((from, message) -> messages.add(message.toByteArray()));
+            connection.setCloseCallback(over -> {
+                ended.incrementAndGet();
+                over.close();
+            });
+            connection.start();
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            stream.write(Frames.encode(Payloads.random(10, 2)));
+            stream.write(Frames.header(1001)); // one byte over the limit
+            client.send(stream.toByteArray());
+            Await.until("both in the server's socket", () -> unread(served) == stream.size());
+
+            connection.handleRead();
+
+            assertThat(messages).as("the message before the bad header").hasSize(1);
+            assertThat(ended).as("its owner told once").hasValue(1);
+            assertThat(connection.inputCapacity()).as("the read's buffer went back to the loop").isZero();
+            assertThat(loop.bufferPool().pooledBytes()).isEqualTo(256 * 1024);
+        }
+    }
+
+    @Test
+    void aRoundWhoseEchoTheKernelTakesWholeTakesNoOutputMemoryAndOnlyItReportsAWriteComplete() throws Exception {
+        try (EventLoop loop = new EventLoop(); Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket served = Await.value("a connection to accept", listener::accept)) {
+            Connection connection = new Connection(loop, served, 1, 1 << 20);
+            connection.setMessageCallback((from, message) -> {
+                if (message.length() > 0) { // an empty request gets no reply
+                    from.send(message);
+                }
+            });
+            AtomicInteger writesCompleted = new AtomicInteger();
+            connection.setWriteCompleteCallback(done -> writesCompleted.incrementAndGet());
+            connection.start();
+            // A small buffer free in the loop's pool: the output buffer would take it, were it to take any.
+            loop.bufferPool().give(ByteBuffer.allocateDirect(BufferPool.MIN_SIZE));
+
+            client.sendFrame(new byte[0]);
+            Await.until("the empty request in the server's socket", () -> unread(served) == Frames.HEADER_BYTES);
+            connection.handleRead();
+            assertThat(writesCompleted).as("a round that wrote nothing").hasValue(0);
+
+            byte[] body = Payloads.random(100, 3);
+            client.sendFrame(body);
+            Await.until("the request in the server's socket", () -> unread(served) == Frames.HEADER_BYTES + body.length);
+            connection.handleRead();
+
+            assertThat(client.receiveFrame()).isEqualTo(body);
+            assertThat(writesCompleted).hasValue(1);
+            assertThat(loop.bufferPool().pooledBytes()).as("every buffer back in the pool: the read's and the small one")
+                    .isEqualTo(256 * 1024 + BufferPool.MIN_SIZE);
+        }
+    }
+
+    @Test
+    void aConnectionEndedBetweenReadsGivesBackTheMemoryOfItsUnfinishedMessageAndOfItsUnsentReply() throws Exception {
+        try (EventLoop loop = new EventLoop(); Socket listener = Socket.listen(new InetAddress("127.0.0.1", 0));
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket served = Await.value("a connection to accept", listener::accept)) {
+            ((NetworkChannel) served.channel()).setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+            Connection connection = new Connection(loop, served, 1, 1 << 20);
+            AtomicInteger ended = new AtomicInteger();
+            connection.setCloseCallback(over -> {
+                ended.incrementAndGet();
+                over.close();
+            });
+            connection.start();
+            client.send(Arrays.copyOf(Frames.encode(Payloads.random(BODY, 4)), 10)); // a message begun
+            Await.until("the 10 bytes in the server's socket", () -> unread(served) == 10);
+            connection.handleRead();
+            connection.send(Payloads.random(1 << 20, 5)); // to a client that reads nothing: most of it waits
+            long pooled = loop.bufferPool().pooledBytes(); // had it all gone out, its buffer would be in here already
+
+            connection.forceClose(); // what the idle timer does
+
+            assertThat(ended).hasValue(1);
+            assertThat(connection.inputCapacity()).isZero();
+            assertThat(loop.bufferPool().pooledBytes()).as("the message's 1 KiB and the reply's 2 MiB back in the pool")
+                    .isEqualTo(pooled + BufferPool.MIN_SIZE + (2 << 20));
         }
     }
 

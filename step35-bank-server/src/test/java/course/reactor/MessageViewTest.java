@@ -9,10 +9,13 @@ import course.toolkit.Payloads;
 import course.toolkit.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -165,6 +168,106 @@ class MessageViewTest {
         }
     }
 
+    @Test
+    void messagesSentBackFromTheMiddleOfARoundComeBackAloneUncopiedAndAheadOfAReplyThatFollows() throws Exception {
+        List<byte[]> first = List.of(Payloads.random(20, 10), Payloads.random(30, 11), Payloads.random(40, 12),
+                Payloads.random(50, 13));
+        List<byte[]> second = List.of(Payloads.random(20, 14), Payloads.random(30, 15), Payloads.random(40, 16));
+        byte[] reply = {42};
+        try (EventLoop loop = new EventLoop(); Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port());
+             Socket served = Await.value("a connection to accept", listener::accept)) {
+            Connection connection = new Connection(loop, served, 1, 1 << 20);
+            AtomicInteger seen = new AtomicInteger();
+            connection.setMessageCallback((self, message) -> {
+                int index = seen.getAndIncrement();
+                if (index == 1 || index == 2 || index == 5) { // ranges that start after a message not sent back
+                    self.send(message);
+                } else if (index == 6) {
+                    self.send(reply); // a byte[] reply: the range before it is copied out first
+                }
+            });
+            connection.start();
+
+            readOneRound(client, served, connection, first);
+            assertThat(client.receiveFrame()).isEqualTo(first.get(1));
+            assertThat(client.receiveFrame()).isEqualTo(first.get(2));
+            assertThat(connection.peakHeldBytes()).as("written from the input buffer, none copied").isZero();
+
+            readOneRound(client, served, connection, second);
+            assertThat(client.receiveFrame()).as("nothing between the rounds' messages").isEqualTo(second.get(1));
+            assertThat(client.receiveFrame()).isEqualTo(reply);
+        }
+    }
+
+    @Test
+    void whatIsSentAfterAnEchoTheKernelTakesOnlyPartOfComesAfterAllOfIt() throws Exception {
+        byte[] first = Payloads.random(4 << 20, 15); // far more than the kernel takes for a client that reads nothing
+        byte[] second = Payloads.random(4 << 20, 16);
+        byte[] reply = {42};
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Connection connection = new Connection(loop, withSmallSendBuffer(Await.value("a connection", listener::accept)),
+                    1, 8 << 20);
+            AtomicInteger seen = new AtomicInteger();
+            connection.setMessageCallback((self, message) -> {
+                self.send(message); // noted, to be written from the input buffer when the round ends
+                if (seen.getAndIncrement() == 0) {
+                    self.send(message); // not the next frame: copied, and must stay behind the first
+                } else {
+                    self.send(reply); // a byte[] reply: copied too, behind the echo
+                }
+            });
+            connection.start();
+            try (LoopThread running = new LoopThread(loop)) {
+                sendAll(client, List.of(first)).join(30_000); // the server reads it all before it writes
+                assertThat(client.receiveFrame()).isEqualTo(first);
+                assertThat(client.receiveFrame()).isEqualTo(first);
+
+                sendAll(client, List.of(second)).join(30_000);
+                assertThat(client.receiveFrame()).isEqualTo(second);
+                assertThat(client.receiveFrame()).isEqualTo(reply);
+            }
+            assertThat(connection.peakHeldBytes()).as("the kernel refused part of the echo: more than a frame waited")
+                    .isGreaterThan(Frames.HEADER_BYTES + first.length);
+        }
+    }
+
+    @Test
+    void anEchoTheKernelTakesOnlyPartOfReachesTheHighWaterMarkInItsOwnRound() throws Exception {
+        byte[] body = Payloads.random(4 << 20, 17);
+        EventLoop loop = new EventLoop();
+        try (Socket listener = Socket.listen(ANY_FREE_PORT);
+             TestClient client = TestClient.connect("127.0.0.1", listener.address().port())) {
+            Connection connection = new Connection(loop, withSmallSendBuffer(Await.value("a connection", listener::accept)),
+                    1, 8 << 20);
+            connection.setMessageCallback(Connection::send);
+            AtomicInteger marks = new AtomicInteger();
+            connection.setHighWaterMarkCallback(self -> marks.incrementAndGet(), 1 << 20);
+            connection.start();
+            try (LoopThread running = new LoopThread(loop)) {
+                Thread writer = sendAll(client, List.of(body)); // one message, then nothing: no later round to notice
+                Await.until("the high-water mark, the client reading nothing", () -> marks.get() == 1);
+
+                assertThat(client.receiveFrame()).isEqualTo(body);
+                writer.join(10_000);
+            }
+        }
+    }
+
+    /** Sends the frames in one write and has the connection read them in one round. */
+    private static void readOneRound(TestClient client, Socket served, Connection connection, List<byte[]> bodies)
+            throws Exception {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (byte[] body : bodies) {
+            stream.write(Frames.encode(body));
+        }
+        client.send(stream.toByteArray());
+        Await.until("the messages in the server's socket", () -> unread(served) == stream.size());
+        connection.handleRead();
+    }
+
     /** Sends the stream's first {@code split} bytes and has the connection read them, then the rest. */
     private static void readInTwo(TestClient client, Socket served, Connection connection, byte[] bytes, int split)
             throws Exception {
@@ -190,6 +293,12 @@ class MessageViewTest {
         });
         writer.start();
         return writer;
+    }
+
+    /** A small kernel send buffer: a reply of a few MiB cannot go out before the client reads. */
+    private static Socket withSmallSendBuffer(Socket accepted) throws IOException {
+        ((NetworkChannel) accepted.channel()).setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
+        return accepted;
     }
 
     /** Bytes that have arrived in the socket and nobody has read yet (the FIONREAD ioctl). */
