@@ -52,6 +52,10 @@ final class AccountsFile {
             } catch (NumberFormatException e) {
                 throw new IOException(where + "the balance must be a whole number of cents, 0 or more", e);
             }
+            if (fields[0].codePoints().anyMatch(Character::isISOControl)) {
+                // Names go into the journal, whose lines hold no zero byte, and into the log.
+                throw new IOException(where + "a user name has no control characters");
+            }
             if (!users.add(fields[0])) {
                 throw new IOException(where + "user " + fields[0] + " has an account already");
             }

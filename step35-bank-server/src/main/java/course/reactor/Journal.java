@@ -31,10 +31,12 @@ import java.util.zip.CRC32C;
  *
  * <p>The balances are not stored: on start the server takes the opening balances from its
  * accounts and replays the journal on top, which also rebuilds every id's outcome. Each write
- * ends with a newline and the next starts only after the force, so a crash can only leave bytes
- * without a newline at the end: replay cuts them off, since that line was never forced, nor
- * acknowledged. A line with its newline that fails its checksum, does not parse, or breaks the
- * sequence is damage we cannot explain, and the server refuses to start rather than guess.
+ * ends with a newline and the next starts only after the force, so a crash can only leave part
+ * of the last write after the forced lines: the file reads up to its first zero byte (see
+ * JournalFile.OnDisk), and replay cuts off the bytes after the last newline, since that line was
+ * never forced, nor acknowledged. A line with its newline that fails its checksum, does not
+ * parse, or breaks the sequence is damage we cannot explain, and the server refuses to start
+ * rather than guess.
  */
 final class Journal implements Ledger.Recorder, AutoCloseable {
     static final String FILE_NAME = "journal.txt";
@@ -74,7 +76,7 @@ final class Journal implements Ledger.Recorder, AutoCloseable {
     private volatile boolean delaying;
     /** Commands handed to a worker and not finished: decisions that may still join the next batch. */
     private final AtomicInteger commandsInWork = new AtomicInteger();
-    /** The file's length after the last batch written, where the next one goes. */
+    /** Where the last batch written ends, and the next one goes (the file may be longer: zeros, see JournalFile.OnDisk). */
     private long end;
     /** Set by close(): the journal thread writes what is pending, tells, then ends. */
     private boolean closing;

@@ -65,6 +65,15 @@ class AccountsFileTest {
     }
 
     @Test
+    void aUserNameWithAControlCharacterIsRefused() throws IOException {
+        for (String name : new String[] {"car\0ol", "car\u001bol", "carol\u0085"}) {
+            Path file = file("dave " + DAVE + " 1\n" + name + " " + CAROL + " 5000\n");
+            assertThatThrownBy(() -> AccountsFile.load(file)).as(name.codePoints().boxed().toList().toString())
+                    .hasMessage(file + " line 2: a user name has no control characters");
+        }
+    }
+
+    @Test
     void aBalanceMustBeWholeCentsZeroOrMore() throws IOException {
         for (String balance : new String[] {"-1", "12.50", "lots"}) {
             Path file = file("carol " + CAROL + " " + balance + "\n");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import course.toolkit.Await;
 import course.toolkit.ServerProcess;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,10 +202,13 @@ class DurabilityIT {
             kill(server);
         }
         // What a crash in the middle of writing a third line leaves behind: all but its newline,
-        // so it would parse; without the newline it was never forced, never acknowledged.
+        // so it would parse; without the newline it was never forced, never acknowledged. It
+        // goes where the third line would have: after the second, over the zeros grown ahead.
         String third = JournalTest.line(3, "TRANSFER alice t-3 bob 25");
-        Files.writeString(data.resolve(Journal.FILE_NAME), third.substring(0, third.length() - 1), StandardCharsets.UTF_8,
-                StandardOpenOption.APPEND);
+        try (FileChannel file = FileChannel.open(data.resolve(Journal.FILE_NAME), StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.wrap(third.substring(0, third.length() - 1).getBytes(StandardCharsets.UTF_8)),
+                    journal().length());
+        }
         try (ServerProcess restarted = start();
              BankClient alice = BankClient.connect(restarted.connect()).loginAs("alice")) {
             awaitLog(restarted, "replayed 2 lines of");
@@ -251,9 +256,12 @@ class DurabilityIT {
         return ServerProcess.startJar(JAR, "--data", data.toString(), "--accounts", accounts);
     }
 
+    /** The lines: the file up to the zeros grown ahead of them (JournalFile.OnDisk), in ASCII here. */
     private String journal() throws IOException {
         Path file = data.resolve(Journal.FILE_NAME);
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        int zeros = text.indexOf('\0');
+        return zeros < 0 ? text : text.substring(0, zeros);
     }
 
     /** The log comes through a pipe of its own: it may lag behind the "listening on" line. */

@@ -103,6 +103,55 @@ class JournalTest {
     }
 
     @Test
+    void theFileGrowsInZerosAheadOfTheLinesAndAGoodCloseCutsThemOff() throws Exception {
+        Path file = dir.resolve(Journal.FILE_NAME);
+        try (Journal journal = Journal.open(dir)) {
+            Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
+            journal.replay(ledger);
+            ledger.transfer(new Transfer("alice", "t-1", "bob", 2500));
+            ledger.transfer(new Transfer("alice", "t-2", "bob", 2500));
+            assertThat(journal.awaitDurable(System.nanoTime() + TimeUnit.SECONDS.toNanos(10))).isTrue();
+            // Files.size, not a read: closing a second descriptor of the file would drop the journal's lock.
+            assertThat(Files.size(file)).as("grown once: a megabyte holds both lines").isEqualTo(JournalFile.OnDisk.PREALLOCATION);
+        }
+        assertThat(journalText()).isEqualTo(line(1, "TRANSFER alice t-1 bob 2500") + line(2, "TRANSFER alice t-2 bob 2500"));
+    }
+
+    @Test
+    void afterACrashTheZerosAheadOfTheLinesAreCutAndTheNextLineFollowsTheLast() throws Exception {
+        write(line(1, "TRANSFER alice t-1 bob 2500") + "\0".repeat(4096));
+        String log = stderrOf(() -> {
+            try (Journal journal = Journal.open(dir)) {
+                Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
+                assertThat(journal.replay(ledger)).isEqualTo(1);
+                ledger.transfer(new Transfer("alice", "t-2", "bob", 1));
+            }
+        });
+        assertThat(log).as("zeros are no damage").isEmpty();
+        assertThat(journalText()).isEqualTo(line(1, "TRANSFER alice t-1 bob 2500") + line(2, "TRANSFER alice t-2 bob 1"));
+    }
+
+    @Test
+    void aTornLastLineBeforeTheZerosIsCutOffLikeAnyOther() throws Exception {
+        write(line(1, "TRANSFER alice t-1 bob 2500") + "2 TRANSFER alice t-2 bo" + "\0".repeat(100));
+        String log = stderrOf(() -> assertThat(reopen(1).balance("bob")).isEqualTo(102_500));
+        assertThat(log).contains("journal.txt line 2: ignored a torn last line").hasLineCount(1);
+        assertThat(journalText()).isEqualTo(line(1, "TRANSFER alice t-1 bob 2500"));
+    }
+
+    @Test
+    void dataAfterZerosStopsTheStartAndIsLeftForAPersonToLookAt() throws Exception {
+        String first = line(1, "TRANSFER alice t-1 bob 2500");
+        String text = first + "\0".repeat(512) + line(3, "TRANSFER alice t-3 bob 1") + "\0".repeat(100);
+        write(text);
+        assertThatThrownBy(() -> reopen(0)).isInstanceOf(IOException.class).hasMessageEndingWith(
+                "journal.txt: zero bytes from offset " + first.length() + ", then data again at " + (first.length() + 512)
+                        + ": a write cut short by a power cut, or damage; cut the file at " + first.length()
+                        + " by hand if the data after it is its last batch, never acknowledged");
+        assertThat(journalText()).isEqualTo(text);
+    }
+
+    @Test
     void aCompleteLineWhoseChecksumFailsStopsTheStartNamingTheLine() throws Exception {
         String good = line(2, "TRANSFER alice t-2 bob 25");
         write(line(1, "TRANSFER alice t-1 bob 2500") + good.replace("bob 25", "bob 95") + line(3, "TRANSFER bob t-1 alice 1"));
