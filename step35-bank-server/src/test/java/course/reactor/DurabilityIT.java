@@ -226,6 +226,22 @@ class DurabilityIT {
     }
 
     @Test
+    void aDiskWithoutRoomForTheZerosStillTakesTheLines() throws Exception {
+        // ulimit -f: no file of the server may pass 512 KiB, so a megabyte of zeros never fits.
+        try (ServerProcess server = ServerProcess.startJarWithFileSizeLimit(JAR, 512, "--data", data.toString(),
+                     "--accounts", accounts);
+             BankClient alice = BankClient.connect(server.connect()).loginAs("alice")) {
+            assertThat(alice.command("TRANSFER t-1 bob 1000")).isEqualTo("OK 99000");
+            assertThat(alice.command("TRANSFER t-2 bob 1000")).isEqualTo("OK 98000");
+            kill(server);
+        }
+        try (ServerProcess restarted = start()) {
+            awaitLog(restarted, "replayed 2 lines of");
+            assertBalances(restarted, 98_000, 102_000);
+        }
+    }
+
+    @Test
     void aDamagedLineBeforeTheLastStopsTheStartWithOneLine() throws Exception {
         Files.createDirectories(data);
         Files.writeString(data.resolve(Journal.FILE_NAME), JournalTest.line(1, "TRANSFER alice t-1 bob 5")

@@ -124,6 +124,8 @@ class JournalTest {
             try (Journal journal = Journal.open(dir)) {
                 Ledger ledger = new Ledger(TestBank.accounts("alice", "bob"), journal);
                 assertThat(journal.replay(ledger)).isEqualTo(1);
+                assertThat(Files.size(dir.resolve(Journal.FILE_NAME))).as("cut at the start, before any line is added")
+                        .isEqualTo(line(1, "TRANSFER alice t-1 bob 2500").length());
                 ledger.transfer(new Transfer("alice", "t-2", "bob", 1));
             }
         });

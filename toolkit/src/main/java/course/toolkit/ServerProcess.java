@@ -76,7 +76,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** A shell runs {@code ulimit -n} and then becomes the JVM, so the limit holds for the server only. */
     private static List<String> underDescriptorLimit(List<String> java, int maxDescriptors) {
-        StringBuilder script = new StringBuilder("ulimit -n " + maxDescriptors + " && exec");
+        return underLimit(java, "-n " + maxDescriptors);
+    }
+
+    /** A shell runs {@code ulimit LIMIT} (bash's, e.g. {@code -n 200}) and then becomes the JVM. */
+    private static List<String> underLimit(List<String> java, String limit) {
+        StringBuilder script = new StringBuilder("ulimit " + limit + " && exec");
         for (String word : java) {
             script.append(" '").append(word.replace("'", "'\\''")).append('\'');
         }
@@ -93,6 +98,17 @@ public final class ServerProcess implements AutoCloseable {
         java.add("-jar");
         java.add(jar.toString());
         return start(underDescriptorLimit(java, maxDescriptors), options);
+    }
+
+    /**
+     * Like {@link #startJar}, but no file the server writes may grow past {@code maxKib} KiB
+     * ({@code ulimit -f}): a write beyond it fails with "File too large", as on a full disk.
+     */
+    public static ServerProcess startJarWithFileSizeLimit(Path jar, int maxKib, String... options) {
+        List<String> java = javaCommand();
+        java.add("-jar");
+        java.add(jar.toString());
+        return start(underLimit(java, "-f " + maxKib), options);
     }
 
     /** Starts {@code java -jar jar 127.0.0.1 0 options...}. */
